@@ -1,0 +1,1 @@
+"""Domain layer: pure, vectorised, typed functions. No I/O, no printing."""
