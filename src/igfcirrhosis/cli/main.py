@@ -36,6 +36,9 @@ def about() -> None:
     typer.echo(RESEARCH_USE)
 
 
+# --- command groups: each module defines register(app); one line each, heavy imports inside ---
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
