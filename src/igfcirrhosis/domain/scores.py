@@ -1,0 +1,421 @@
+"""Clinical scores of liver disease: pure, vectorised numpy functions with cited conventions.
+
+Every function takes keyword-only arrays (scalars broadcast) whose names state the unit,
+treats NaN (or None) as missing and returns a frozen result object of arrays
+(:mod:`igfcirrhosis.domain.scores_results`). The source and the convention chosen for each
+score is in :data:`SOURCES`; the shared rules (missing values, robust edges, half-up
+rounding) are in :mod:`igfcirrhosis.domain.scores_common`.
+
+Standard conversion factors, for callers holding SI values (convert *before* calling; a table
+edge is then applied in the table's own unit): bilirubin 17.1 µmol/L per mg/dL, albumin
+10 g/L per g/dL, creatinine 88.4 µmol/L per mg/dL.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from igfcirrhosis.domain.scores_common import (
+    FloatArray,
+    ScoreInputError,
+    as_coded,
+    as_float,
+    labels_from_codes,
+    points_higher_worse,
+    points_lower_worse,
+    round_half_up,
+    snap,
+)
+from igfcirrhosis.domain.scores_reference import reference_row_scores
+from igfcirrhosis.domain.scores_results import (
+    AlbiResult,
+    ChildPughResult,
+    IgfCtpResult,
+    MayoPbcResult,
+    MeldResult,
+)
+
+__all__ = [
+    "SOURCES",
+    "AlbiResult",
+    "ChildPughResult",
+    "IgfCtpResult",
+    "MayoPbcResult",
+    "MeldResult",
+    "ScoreInputError",
+    "albi",
+    "albi_grade",
+    "child_pugh",
+    "igf_ctp",
+    "mayo_pbc",
+    "meld",
+    "meld_3",
+    "meld_na",
+    "reference_row_scores",
+]
+
+SOURCES: Final[dict[str, str]] = {
+    "child_pugh": (
+        "Pugh RN, Murray-Lyon IM, Dawson JL, Pietroni MC, Williams R. Transection of the "
+        "oesophagus for bleeding oesophageal varices. Br J Surg 1973;60:646-9. Table as printed "
+        "in Kaseb AO et al. J Natl Cancer Inst 2014;106:dju088, Table 1 (and MDCalc): bilirubin "
+        "<2 / 2-3 / >3 mg/dL (primary biliary cirrhosis <4 / 4-10 / >10), albumin >3.5 / "
+        "2.8-3.5 / <2.8 g/dL, PT prolongation <4 / 4-6 / >6 s, INR <1.7 / 1.7-2.3 / >2.3 "
+        "(MDCalc; Durand F, Valla D. J Hepatol 2005;42:S100-7); the middle band is closed, so "
+        "exactly 2.0, 3.0, 2.8, 3.5, 1.7, 2.3, 4, 6, 4 (cholestatic) and 10 (cholestatic) score "
+        "2 points. Class A 5-6, B 7-9, C 10-15."
+    ),
+    "meld": (
+        "OPTN Policy 9.1 (2016-2023) MELD; Kamath PS et al. Hepatology 2001;33:464-70 and "
+        "Wiesner R et al. Gastroenterology 2003;124:91-6: MELD(i) = 0.957 ln Cr + 0.378 ln bili "
+        "+ 1.120 ln INR + 0.643, rounded half up to the tenth, times 10; labs < 1.0 set to 1.0; "
+        "creatinine capped at 4.0 mg/dL and set to 4.0 with >=2 dialyses or 24 h CVVHD in the "
+        "past week; range 6-40. No etiology term (that is the Malinchoc 2000 model)."
+    ),
+    "meld_na": (
+        "OPTN Policy 9.1 (January 2016 - July 2023) MELD-Na, the re-estimation by OPTN/UNOS of "
+        "the model of Kim WR et al. N Engl J Med 2008;359:1018-26: if MELD(i) > 11 (the "
+        "rounded MELD(i)), MELD = MELD(i) + 1.32 (137 - Na) - 0.033 MELD(i) (137 - Na), Na "
+        "clamped to 125-137 mmol/L, rounded half up, max 40; otherwise MELD = MELD(i). Not the "
+        "original Kim 2008 equation (MELD - Na - 0.025 MELD (140 - Na) + 140) and not Biggins "
+        "et al. Hepatology 2005/2006 MELDNa (MELD + 1.59 (135 - Na))."
+    ),
+    "meld_3": (
+        "Kim WR, Mannalithara A, Heimbach JK et al. MELD 3.0: the Model for End-Stage Liver "
+        "Disease updated for the modern era. Gastroenterology 2021;161:1887-95: 1.33 female + "
+        "4.56 ln bili + 0.82 (137 - Na) - 0.24 (137 - Na) ln bili + 9.09 ln INR + 11.14 ln Cr + "
+        "1.85 (3.5 - alb) - 1.83 (3.5 - alb) ln Cr + 6; labs < 1 set to 1; Cr max 3.0 (3.0 with "
+        "dialysis); Na 125-137 mmol/L; albumin 1.5-3.5 g/dL; rounded half up. OPTN rules "
+        "(Policy 9.1, July 2023; optional): range 6-40; candidates registered before 18 get "
+        "7.33 in place of the sex term (as specified in CLINICAL-NOTES)."
+    ),
+    "albi": (
+        "Johnson PJ, Berhane S, Kagebayashi C et al. Assessment of liver function in patients "
+        "with hepatocellular carcinoma: a new evidence-based approach - the ALBI grade. J Clin "
+        "Oncol 2015;33:550-8: ALBI = 0.66 log10(bilirubin umol/L) - 0.085 albumin g/L (many "
+        "tools use -0.0852: a parameter); grade 1 <= -2.60 < grade 2 <= -1.39 < grade 3."
+    ),
+    "igf_ctp": (
+        "Kaseb AO, Xiao L, Hassan MM et al. Development and validation of insulin-like growth "
+        "factor-1 score to assess hepatic reserve in hepatocellular carcinoma. J Natl Cancer "
+        "Inst 2014;106:dju088, Table 1: IGF-1 >50 / 26-50 / <26 ng/mL = 1 / 2 / 3 points "
+        "replace ascites and encephalopathy; bilirubin, albumin and PT prolongation as in "
+        "Child-Pugh (closed middle bands); classes A 4-5, B 6-7, C >7."
+    ),
+    "mayo_pbc": (
+        "Dickson ER, Grambsch PM, Fleming TR, Fisher LD, Langworthy A. Prognosis in primary "
+        "biliary cirrhosis: model for decision making. Hepatology 1989;10:1-7: R = 0.871 "
+        "ln(bilirubin mg/dL) - 2.53 ln(albumin g/dL) + 0.039 age (years) + 2.38 ln(prothrombin "
+        "time s) + 0.859 edema (0 / 0.5 / 1). Unrounded."
+    ),
+}
+
+# Child-Pugh / IGF-CTP table edges (Kaseb 2014 Table 1; MDCalc for INR). Middle band closed.
+_BILI_EDGES: Final = (2.0, 3.0)  # mg/dL
+_BILI_EDGES_CHOLESTATIC: Final = (4.0, 10.0)  # mg/dL, primary biliary cirrhosis / PSC
+_ALBUMIN_EDGES: Final = (3.5, 2.8)  # g/dL, (upper, lower): lower is worse
+_INR_EDGES: Final = (1.7, 2.3)
+_PT_EDGES: Final = (4.0, 6.0)  # seconds of prolongation over control
+_IGF1_EDGES: Final = (50.0, 26.0)  # ng/mL, (upper, lower): lower is worse (Kaseb 2014)
+# ALBI grade edges (Johnson 2015): grade 1 <= -2.60 < grade 2 <= -1.39 < grade 3.
+_ALBI_EDGES: Final = (-2.60, -1.39)
+
+_NO_YES = "0 = no, 1 = yes"
+
+
+def _bilirubin_points(bili_mg_dl: FloatArray, cholestatic: FloatArray) -> FloatArray:
+    if cholestatic.ndim == 0 and not np.isnan(cholestatic):
+        edges = _BILI_EDGES_CHOLESTATIC if cholestatic == 1 else _BILI_EDGES
+        return points_higher_worse(bili_mg_dl, *edges)
+    low = np.where(cholestatic == 1, _BILI_EDGES_CHOLESTATIC[0], _BILI_EDGES[0])
+    high = np.where(cholestatic == 1, _BILI_EDGES_CHOLESTATIC[1], _BILI_EDGES[1])
+    low = np.where(np.isnan(cholestatic), np.nan, low)
+    return points_higher_worse(bili_mg_dl, low, high)
+
+
+def _class_codes(points: FloatArray, b_from: float, c_from: float) -> np.ndarray:
+    """0 where missing, 1 (A) below ``b_from``, 2 (B), 3 (C) from ``c_from``."""
+    with np.errstate(invalid="ignore"):
+        codes = 1 + (points >= b_from).astype(np.int8) + (points >= c_from).astype(np.int8)
+    return np.where(np.isnan(points), 0, codes).astype(np.int8)
+
+
+def child_pugh(
+    *,
+    bilirubin_mg_dl: ArrayLike,
+    albumin_g_dl: ArrayLike,
+    ascites_points: ArrayLike,
+    encephalopathy_points: ArrayLike,
+    inr: ArrayLike | None = None,
+    pt_prolongation_s: ArrayLike | None = None,
+    cholestatic: ArrayLike = False,
+) -> ChildPughResult:
+    """Child-Pugh score and class (:data:`SOURCES` ``["child_pugh"]``).
+
+    Table (Kaseb 2014 Table 1 / MDCalc), middle band closed on both ends:
+
+    ============================  =======  ==========  =======
+    component                     1 point  2 points    3 points
+    ============================  =======  ==========  =======
+    bilirubin, mg/dL              < 2      2 - 3       > 3
+    bilirubin (cholestatic)       < 4      4 - 10      > 10
+    albumin, g/dL                 > 3.5    2.8 - 3.5   < 2.8
+    INR                           < 1.7    1.7 - 2.3   > 2.3
+    PT prolongation, s            < 4      4 - 6       > 6
+    ============================  =======  ==========  =======
+
+    So exactly 2.0 and 3.0 mg/dL, 2.8 and 3.5 g/dL, INR 1.7 and 2.3, 4 and 6 s score 2. SI
+    input must be converted first (17.1 µmol/L per mg/dL, 10 g/L per g/dL): the bilirubin
+    edges are then 34.2 and 51.3 µmol/L and the albumin edges 28 and 35 g/L. Tables printed
+    in SI with 34/51 (or 34/50) µmol/L differ slightly: here 34 µmol/L (1.99 mg/dL) scores 1
+    and 51.2 µmol/L (2.99 mg/dL) scores 2.
+
+    ``ascites_points`` (none / mild / moderate-severe) and ``encephalopathy_points`` (none /
+    grade 1-2 / grade 3-4) are already points 1/2/3; missing is NaN, never "none". The
+    coagulation points come from ``inr`` where it is given (non-NaN), else from
+    ``pt_prolongation_s``. ``cholestatic`` (bool or 0/1 array; PBC, PSC) selects the
+    cholestatic bilirubin edges. Class A 5-6, B 7-9, C 10-15.
+    """
+    bili = as_float("bilirubin_mg_dl", bilirubin_mg_dl, unit="mg/dL")
+    alb = as_float("albumin_g_dl", albumin_g_dl, unit="g/dL")
+    asc = as_coded("ascites_points", ascites_points, allowed=(1, 2, 3),
+                   meaning="1 none, 2 mild, 3 moderate-severe")
+    enc = as_coded("encephalopathy_points", encephalopathy_points, allowed=(1, 2, 3),
+                   meaning="1 none, 2 grade 1-2, 3 grade 3-4")
+    inr_a = as_float("inr", np.nan if inr is None else inr, unit="(ratio)")
+    pt_a = as_float("pt_prolongation_s", np.nan if pt_prolongation_s is None else pt_prolongation_s,
+                    unit="s")
+    chol = as_coded("cholestatic", cholestatic, allowed=(0, 1), meaning=_NO_YES)
+    shape = np.broadcast_shapes(bili.shape, alb.shape, asc.shape, enc.shape, inr_a.shape,
+                                pt_a.shape, chol.shape)
+
+    p_bili = _bilirubin_points(bili, chol)
+    p_alb = points_lower_worse(alb, *_ALBUMIN_EDGES)
+    p_coag = np.where(np.isnan(inr_a), points_higher_worse(pt_a, *_PT_EDGES),
+                      points_higher_worse(inr_a, *_INR_EDGES))
+    total = p_bili + p_alb + p_coag + asc + enc
+    total = np.broadcast_to(total, shape)
+    codes = _class_codes(total, 7.0, 10.0)
+
+    def full(a: FloatArray) -> FloatArray:
+        return np.array(np.broadcast_to(a, shape), dtype=np.float64)
+
+    return ChildPughResult(
+        points_bilirubin=full(p_bili),
+        points_albumin=full(p_alb),
+        points_coagulation=full(p_coag),
+        points_ascites=full(asc),
+        points_encephalopathy=full(enc),
+        points=full(total),
+        grade=labels_from_codes(codes, ("A", "B", "C")),
+        grade_code=codes,
+    )
+
+
+def _meld_labs(
+    bilirubin_mg_dl: ArrayLike, inr: ArrayLike, creatinine_mg_dl: ArrayLike, dialysis: ArrayLike,
+    creatinine_max: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Bilirubin, INR, creatinine after the MELD bounds: < 1 -> 1, creatinine <= ``creatinine_max``
+    and = ``creatinine_max`` with dialysis; NaN where the value or the dialysis flag is NaN."""
+    bili = as_float("bilirubin_mg_dl", bilirubin_mg_dl, unit="mg/dL")
+    inr_a = as_float("inr", inr, unit="(ratio)")
+    cr = as_float("creatinine_mg_dl", creatinine_mg_dl, unit="mg/dL")
+    dial = as_coded("dialysis", dialysis, allowed=(0, 1),
+                    meaning="1 = >=2 dialyses or 24 h CVVHD in the past week")
+    cr_used = np.where(dial == 1, creatinine_max, np.clip(cr, 1.0, creatinine_max))
+    cr_used = np.where(np.isnan(cr) | np.isnan(dial), np.nan, cr_used)
+    return np.maximum(bili, 1.0), np.maximum(inr_a, 1.0), cr_used
+
+
+def _meld_core(b: FloatArray, i: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(10 x raw MELD, MELD(i)) with MELD(i) = round-half-up of raw to the tenth, x 10 (OPTN)."""
+    ten_raw = 10.0 * (0.957 * np.log(c) + 0.378 * np.log(b) + 1.120 * np.log(i) + 0.643)
+    return ten_raw, round_half_up(ten_raw)
+
+
+def meld(
+    *, bilirubin_mg_dl: ArrayLike, inr: ArrayLike, creatinine_mg_dl: ArrayLike,
+    dialysis: ArrayLike = False,
+) -> MeldResult:
+    """MELD as allocated by OPTN 2016-2023 without sodium (:data:`SOURCES` ``["meld"]``).
+
+    ``value`` = min(MELD(i), 40) where MELD(i) = 10 x round_half_up(raw, 1) (integer 6-40 for
+    valid input); ``unrounded`` = 10 x raw. Bilirubin, INR, creatinine < 1.0 are set to 1.0;
+    creatinine > 4.0 mg/dL, or any creatinine with ``dialysis`` (>= 2 dialyses or 24 h CVVHD
+    in the past week), is set to 4.0. Any NaN input gives NaN.
+    """
+    b, i, c = _meld_labs(bilirubin_mg_dl, inr, creatinine_mg_dl, dialysis, 4.0)
+    shape = np.broadcast_shapes(b.shape, i.shape, c.shape)
+    b, i, c = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c))
+    ten_raw, meld_i = _meld_core(b, i, c)
+    return MeldResult(value=np.minimum(meld_i, 40.0), unrounded=ten_raw, bilirubin_used=b,
+                      inr_used=i, creatinine_used=c, meld_i=meld_i)
+
+
+def meld_na(
+    *, bilirubin_mg_dl: ArrayLike, inr: ArrayLike, creatinine_mg_dl: ArrayLike,
+    sodium_mmol_l: ArrayLike, dialysis: ArrayLike = False,
+) -> MeldResult:
+    """MELD-Na as allocated by OPTN January 2016 - July 2023 (:data:`SOURCES` ``["meld_na"]``).
+
+    MELD(i) is the *rounded* MELD of :func:`meld` (as the OPTN calculator does, before its
+    cap). If MELD(i) > 11: ``unrounded`` = MELD(i) + 1.32 (137 - Na) - 0.033 MELD(i)
+    (137 - Na) with Na clamped to 125-137 mmol/L, and ``value`` = min(round_half_up, 40).
+    Otherwise ``value`` = MELD(i) and ``unrounded`` = 10 x raw MELD. (Capping MELD(i) at 40
+    first would not change any value: the formula is >= 40 for every MELD(i) >= 40.)
+    Any NaN input (sodium included, even when MELD(i) <= 11) gives NaN.
+    """
+    b, i, c = _meld_labs(bilirubin_mg_dl, inr, creatinine_mg_dl, dialysis, 4.0)
+    na = as_float("sodium_mmol_l", sodium_mmol_l, unit="mmol/L", strictly_positive=True)
+    shape = np.broadcast_shapes(b.shape, i.shape, c.shape, na.shape)
+    b, i, c, na = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c, na))
+    na_used = np.clip(na, 125.0, 137.0)
+    ten_raw, meld_i = _meld_core(b, i, c)
+    d = 137.0 - na_used
+    formula = meld_i + 1.32 * d - 0.033 * meld_i * d
+    applies = meld_i > 11.0
+    unrounded = np.where(applies, formula, ten_raw)
+    value = np.where(applies, np.minimum(round_half_up(formula), 40.0), np.minimum(meld_i, 40.0))
+    value = np.where(np.isnan(na_used), np.nan, value)
+    unrounded = np.where(np.isnan(na_used), np.nan, unrounded)
+    return MeldResult(value=value, unrounded=unrounded, bilirubin_used=b, inr_used=i,
+                      creatinine_used=c, meld_i=meld_i, sodium_used=na_used)
+
+
+def meld_3(
+    *, bilirubin_mg_dl: ArrayLike, inr: ArrayLike, creatinine_mg_dl: ArrayLike,
+    sodium_mmol_l: ArrayLike, albumin_g_dl: ArrayLike, female: ArrayLike,
+    dialysis: ArrayLike = False, optn_rules: bool = True, registered_before_18: ArrayLike = False,
+) -> MeldResult:
+    """MELD 3.0 (Kim 2021; :data:`SOURCES` ``["meld_3"]``).
+
+    ``unrounded`` = 1.33 female + 4.56 ln B + 0.82 (137 - Na) - 0.24 (137 - Na) ln B +
+    9.09 ln INR + 11.14 ln Cr + 1.85 (3.5 - Alb) - 1.83 (3.5 - Alb) ln Cr + 6 with B, INR,
+    Cr < 1 set to 1, Cr > 3.0 (or ``dialysis``) set to 3.0, Na clamped to 125-137 mmol/L and
+    albumin to 1.5-3.5 g/dL. ``value`` = round_half_up(unrounded).
+
+    ``optn_rules=True`` (default, OPTN policy since July 2023): ``value`` is clipped to 6-40 and
+    rows with ``registered_before_18`` use 7.33 in place of 1.33 x female. With
+    ``optn_rules=False`` (the paper: no cap) ``registered_before_18`` must be all False.
+
+    Monotonicity (what truly holds, tested): non-decreasing in bilirubin, INR and creatinine
+    everywhere; lower sodium raises the score only while bilirubin <= exp(0.82/0.24) =
+    30.5 mg/dL (above it the interaction term reverses the sign); lower albumin raises it only
+    while creatinine <= exp(1.85/1.83) = 2.75 mg/dL.
+    """
+    b, i, c = _meld_labs(bilirubin_mg_dl, inr, creatinine_mg_dl, dialysis, 3.0)
+    na = as_float("sodium_mmol_l", sodium_mmol_l, unit="mmol/L", strictly_positive=True)
+    alb = as_float("albumin_g_dl", albumin_g_dl, unit="g/dL")
+    fem = as_coded("female", female, allowed=(0, 1), meaning="1 = female, 0 = male")
+    young = as_coded("registered_before_18", registered_before_18, allowed=(0, 1), meaning=_NO_YES)
+    if not optn_rules and np.any(young == 1):
+        raise ScoreInputError(
+            "registered_before_18: the 7.33-point rule is an OPTN rule; pass optn_rules=True "
+            "or leave registered_before_18 False"
+        )
+    shape = np.broadcast_shapes(b.shape, i.shape, c.shape, na.shape, alb.shape, fem.shape,
+                                young.shape)
+    b, i, c, na, alb = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c, na, alb))
+    na_used = np.clip(na, 125.0, 137.0)
+    alb_used = np.clip(alb, 1.5, 3.5)
+    lb, lc = np.log(b), np.log(c)
+    d_na, d_alb = 137.0 - na_used, 3.5 - alb_used
+    sex_term = 1.33 * fem
+    if optn_rules:
+        sex_term = np.where(young == 1, 7.33, sex_term)
+        sex_term = np.where(np.isnan(young), np.nan, sex_term)
+    unrounded = (sex_term + 4.56 * lb + 0.82 * d_na - 0.24 * d_na * lb + 9.09 * np.log(i)
+                 + 11.14 * lc + 1.85 * d_alb - 1.83 * d_alb * lc + 6.0)
+    unrounded = np.array(np.broadcast_to(unrounded, shape))
+    value = round_half_up(unrounded)
+    if optn_rules:
+        value = np.clip(value, 6.0, 40.0)
+    return MeldResult(value=value, unrounded=unrounded, bilirubin_used=b, inr_used=i,
+                      creatinine_used=c, sodium_used=na_used, albumin_used=alb_used)
+
+
+def albi_grade(value: ArrayLike) -> FloatArray:
+    """ALBI grade from the ALBI score (Johnson 2015): 1 if <= -2.60, 2 if <= -1.39, else 3;
+    NaN if missing. Edges compared after snapping (exactly -2.60 is grade 1)."""
+    s = snap(np.asarray(value, dtype=np.float64))
+    with np.errstate(invalid="ignore"):
+        g = np.where(s <= _ALBI_EDGES[0], 1.0, np.where(s <= _ALBI_EDGES[1], 2.0, 3.0))
+    return np.where(np.isnan(s), np.nan, g)
+
+
+def albi(
+    *, bilirubin_umol_l: ArrayLike, albumin_g_l: ArrayLike, albumin_coefficient: float = -0.085,
+) -> AlbiResult:
+    """ALBI score and grade (Johnson 2015; :data:`SOURCES` ``["albi"]``), SI units.
+
+    ALBI = 0.66 log10(bilirubin µmol/L) + ``albumin_coefficient`` x albumin g/L, unrounded.
+    The paper prints -0.085; many calculators use -0.0852 (the unrounded coefficient).
+    Bilirubin must be > 0 µmol/L. Grade: :func:`albi_grade`.
+    """
+    coef = float(albumin_coefficient)
+    if not -0.1 < coef < -0.07:
+        raise ScoreInputError(
+            f"albumin_coefficient = {albumin_coefficient!r}: expected about -0.085 (Johnson 2015) "
+            "or -0.0852 (per g/L)"
+        )
+    bili = as_float("bilirubin_umol_l", bilirubin_umol_l, unit="umol/L", strictly_positive=True)
+    alb = as_float("albumin_g_l", albumin_g_l, unit="g/L")
+    value = 0.66 * np.log10(bili) + coef * alb
+    return AlbiResult(value=np.asarray(value, dtype=np.float64), grade=albi_grade(value))
+
+
+def igf_ctp(
+    *, igf1_ng_ml: ArrayLike, bilirubin_mg_dl: ArrayLike, albumin_g_dl: ArrayLike,
+    pt_prolongation_s: ArrayLike, cholestatic: ArrayLike = False,
+) -> IgfCtpResult:
+    """IGF-CTP (Kaseb-Morris) score (Kaseb 2014 Table 1; :data:`SOURCES` ``["igf_ctp"]``).
+
+    IGF-1 > 50 ng/mL = 1, 26-50 = 2, < 26 = 3 points (closed middle band: exactly 26 and 50
+    score 2; 25.5 scores 3). Bilirubin (cholestatic edges with ``cholestatic``), albumin and
+    PT prolongation score as in :func:`child_pugh`. Total 4-12; class A 4-5, B 6-7, C 8-12.
+    """
+    igf = as_float("igf1_ng_ml", igf1_ng_ml, unit="ng/mL")
+    bili = as_float("bilirubin_mg_dl", bilirubin_mg_dl, unit="mg/dL")
+    alb = as_float("albumin_g_dl", albumin_g_dl, unit="g/dL")
+    pt = as_float("pt_prolongation_s", pt_prolongation_s, unit="s")
+    chol = as_coded("cholestatic", cholestatic, allowed=(0, 1), meaning=_NO_YES)
+    shape = np.broadcast_shapes(igf.shape, bili.shape, alb.shape, pt.shape, chol.shape)
+
+    def full(a: FloatArray) -> FloatArray:
+        return np.array(np.broadcast_to(a, shape), dtype=np.float64)
+
+    p_igf = full(points_lower_worse(igf, *_IGF1_EDGES))
+    p_bili = full(_bilirubin_points(bili, chol))
+    p_alb = full(points_lower_worse(alb, *_ALBUMIN_EDGES))
+    p_pt = full(points_higher_worse(pt, *_PT_EDGES))
+    total = p_igf + p_bili + p_alb + p_pt
+    codes = _class_codes(total, 6.0, 8.0)
+    return IgfCtpResult(points_igf1=p_igf, points_bilirubin=p_bili, points_albumin=p_alb,
+                        points_pt=p_pt, points=total,
+                        grade=labels_from_codes(codes, ("A", "B", "C")), grade_code=codes)
+
+
+def mayo_pbc(
+    *, bilirubin_mg_dl: ArrayLike, albumin_g_dl: ArrayLike, age_years: ArrayLike,
+    prothrombin_time_s: ArrayLike, edema: ArrayLike,
+) -> MayoPbcResult:
+    """Mayo PBC risk score R (Dickson 1989; :data:`SOURCES` ``["mayo_pbc"]``), unrounded.
+
+    R = 0.871 ln(bilirubin mg/dL) - 2.53 ln(albumin g/dL) + 0.039 age + 2.38 ln(PT s) +
+    0.859 edema, with ``prothrombin_time_s`` the absolute PT (not the prolongation) and
+    ``edema`` coded 0 (none), 0.5 (untreated or responsive to diuretics), 1 (despite
+    diuretics). Bilirubin, albumin and PT must be > 0.
+    """
+    bili = as_float("bilirubin_mg_dl", bilirubin_mg_dl, unit="mg/dL", strictly_positive=True)
+    alb = as_float("albumin_g_dl", albumin_g_dl, unit="g/dL", strictly_positive=True)
+    age = as_float("age_years", age_years, unit="years")
+    pt = as_float("prothrombin_time_s", prothrombin_time_s, unit="s", strictly_positive=True)
+    edm = as_coded("edema", edema, allowed=(0.0, 0.5, 1.0),
+                   meaning="0 none, 0.5 untreated or diuretic-responsive, 1 despite diuretics")
+    value = (0.871 * np.log(bili) - 2.53 * np.log(alb) + 0.039 * age + 2.38 * np.log(pt)
+             + 0.859 * edm)
+    return MayoPbcResult(value=np.asarray(value, dtype=np.float64))

@@ -1,0 +1,122 @@
+"""Helpers shared by the clinical scores: input coercion and checks, rounding, banding.
+
+Conventions (used by every score in :mod:`igfcirrhosis.domain.scores`):
+
+* NaN means "missing". ``None`` inside an array-like is read as NaN. A missing input gives a
+  missing (NaN) result, and NaN component points where that component's input is missing.
+* Inputs are only rejected when the formula would be meaningless (negative, infinite, zero
+  under a logarithm, a category code that does not exist). Plausibility ranges are the job
+  of the input layer (the analyte catalogue).
+* Comparisons against table edges and rounding are made robust to binary floating point by
+  first rounding to :data:`SNAP_DECIMALS` decimals, so that e.g. 34.2 µmol/L / 17.1 (which is
+  2.0000000000000004 in binary) lands exactly on the 2.0 mg/dL edge and 0.15 * 10 rounds to 2.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+ObjectArray = NDArray[np.object_]
+
+SNAP_DECIMALS: Final = 9
+"""Values are rounded to this many decimals before table comparisons and half-up rounding."""
+
+
+class ScoreInputError(ValueError):
+    """An input to a score cannot be used: names the argument, the element, its value, the
+    unit and the accepted range."""
+
+
+def _first_bad(name: str, arr: FloatArray, bad: NDArray[np.bool_], expected: str) -> None:
+    if bad.any():
+        idx = np.unravel_index(int(np.argmax(bad)), arr.shape) if arr.ndim else ()
+        where = f"{name}[{', '.join(str(int(i)) for i in idx)}]" if idx else name
+        raise ScoreInputError(
+            f"{where} = {float(arr[idx])!r}: expected {expected} (NaN or None for missing); "
+            f"{int(bad.sum())} value(s) of {name} out of range"
+        )
+
+
+def as_float(
+    name: str,
+    x: ArrayLike,
+    *,
+    unit: str,
+    minimum: float = 0.0,
+    strictly_positive: bool = False,
+) -> FloatArray:
+    """Coerce ``x`` to a float64 array (NaN = missing) and reject values below ``minimum``
+    (or not > 0 with ``strictly_positive``) and infinities, naming ``name`` and ``unit``."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ScoreInputError(f"{name}: expected numbers in {unit}, got {x!r}") from exc
+    with np.errstate(invalid="ignore"):
+        if strictly_positive:
+            bad = ~(arr > 0.0) & ~np.isnan(arr)
+            expected = f"a finite number > 0 {unit}"
+        else:
+            bad = ~(arr >= minimum) & ~np.isnan(arr)
+            expected = f"a finite number >= {minimum:g} {unit}"
+        bad |= np.isinf(arr)
+    _first_bad(name, arr, bad, expected)
+    return arr
+
+
+def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: str) -> FloatArray:
+    """Coerce a categorical code (flags 0/1, points 1/2/3, oedema 0/0.5/1) to float64 with NaN
+    for missing; any other value is an error naming ``name`` and the allowed codes."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ScoreInputError(f"{name}: expected one of {allowed} ({meaning}), got {x!r}") from exc
+    ok = np.isnan(arr)
+    for code in allowed:
+        ok |= arr == code
+    _first_bad(name, arr, ~ok, f"one of {', '.join(f'{c:g}' for c in allowed)} ({meaning})")
+    return arr
+
+
+def snap(x: FloatArray) -> FloatArray:
+    """Round to :data:`SNAP_DECIMALS` decimals to remove binary representation noise."""
+    return np.round(x, SNAP_DECIMALS)
+
+
+def round_half_up(x: FloatArray, decimals: int = 0) -> FloatArray:
+    """Round half away from zero (``decimal.ROUND_HALF_UP``), never banker's rounding.
+
+    ``round_half_up(2.5) == 3``, ``round_half_up(0.15 * 10) == 2``, ``round_half_up(-2.5) == -3``.
+    The value is first snapped to :data:`SNAP_DECIMALS` decimals (after scaling) so that a
+    computed 24.499999999999996 whose exact value is 24.5 rounds to 25. NaN stays NaN.
+    """
+    scale = 10.0**decimals
+    y = np.round(np.asarray(x, dtype=np.float64) * scale, SNAP_DECIMALS)
+    return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
+
+
+def points_higher_worse(x: FloatArray, low: float | FloatArray, high: float | FloatArray) -> FloatArray:
+    """1 point below ``low``, 2 points on the closed interval [low, high], 3 points above
+    ``high``; NaN where ``x`` (or a threshold) is NaN."""
+    s = snap(x)
+    with np.errstate(invalid="ignore"):
+        pts = np.where(s > high, 3.0, np.where(s >= low, 2.0, 1.0))
+    return np.where(np.isnan(s + low + high), np.nan, pts)
+
+
+def points_lower_worse(x: FloatArray, high: float, low: float) -> FloatArray:
+    """1 point above ``high``, 2 points on the closed interval [low, high], 3 points below
+    ``low``; NaN where ``x`` is NaN."""
+    s = snap(x)
+    with np.errstate(invalid="ignore"):
+        pts = np.where(s < low, 3.0, np.where(s <= high, 2.0, 1.0))
+    return np.where(np.isnan(s), np.nan, pts)
+
+
+def labels_from_codes(codes: NDArray[np.int8], labels: tuple[str, ...]) -> ObjectArray:
+    """Map grade codes (0 = missing, 1.. = ``labels``) to an object array with None for 0."""
+    table = np.array([None, *labels], dtype=object)
+    return np.asarray(table[codes], dtype=object)

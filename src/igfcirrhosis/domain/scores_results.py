@@ -1,0 +1,135 @@
+"""Result objects of the clinical scores: frozen dataclasses of numpy arrays.
+
+Every field is an array of the broadcast shape of the inputs (0-d for scalar input); NaN
+(or None in the object arrays of grade labels) marks a missing result. Point scores are
+float64 so that NaN can mark a missing component.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from igfcirrhosis.domain.scores_common import FloatArray, ObjectArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _to_python(arr: NDArray[Any]) -> Any:
+    """An array as JSON-friendly Python values: NaN -> None, numpy scalars -> Python."""
+    if arr.ndim == 0:
+        item = arr.item()
+        return None if isinstance(item, float) and item != item else item
+    if arr.dtype == object:
+        out = arr.tolist()
+    else:
+        obj = arr.astype(object)
+        if arr.dtype.kind == "f":
+            obj[np.isnan(arr)] = None
+        out = obj.tolist()
+    return out
+
+
+class _ScoreResult:
+    """Shared behaviour: ``to_dict()`` (JSON-friendly) and ``summary`` (a DataFrame)."""
+
+    def __post_init__(self) -> None:
+        # numpy ufuncs return numpy scalars for 0-d input: store every field as an ndarray.
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value is not None and not isinstance(value, np.ndarray):
+                object.__setattr__(self, f.name, np.asarray(value))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Field name -> value (0-d) or list of values, with None for missing (never NaN)."""
+        return {
+            f.name: _to_python(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if getattr(self, f.name) is not None
+        }
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per patient, one column per field (pandas is imported here, lazily)."""
+        import pandas as pd
+
+        cols = {
+            f.name: np.atleast_1d(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if getattr(self, f.name) is not None
+        }
+        return pd.DataFrame(cols)
+
+
+@dataclass(frozen=True)
+class ChildPughResult(_ScoreResult):
+    """Child-Pugh points per component (1-3, NaN if missing), total (5-15) and class.
+
+    ``grade`` holds "A" (5-6), "B" (7-9), "C" (10-15) or None; ``grade_code`` the same as
+    int8 0 (missing) / 1 / 2 / 3.
+    """
+
+    points_bilirubin: FloatArray
+    points_albumin: FloatArray
+    points_coagulation: FloatArray
+    points_ascites: FloatArray
+    points_encephalopathy: FloatArray
+    points: FloatArray
+    grade: ObjectArray
+    grade_code: NDArray[np.int8]
+
+
+@dataclass(frozen=True)
+class MeldResult(_ScoreResult):
+    """A MELD-family score.
+
+    ``value``: the score as allocated (integer-valued float, NaN if missing).
+    ``unrounded``: the formula's value before its final rounding and cap (see each function).
+    ``meld_i``: MELD(i), the rounded MELD used inside MELD-Na (None for MELD 3.0).
+    ``*_used``: the inputs after the score's bounds and dialysis rule (None if not used).
+    """
+
+    value: FloatArray
+    unrounded: FloatArray
+    bilirubin_used: FloatArray
+    inr_used: FloatArray
+    creatinine_used: FloatArray
+    meld_i: FloatArray | None = None
+    sodium_used: FloatArray | None = None
+    albumin_used: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class AlbiResult(_ScoreResult):
+    """ALBI score (unitless, unrounded) and ALBI grade 1/2/3 (float, NaN if missing)."""
+
+    value: FloatArray
+    grade: FloatArray
+
+
+@dataclass(frozen=True)
+class IgfCtpResult(_ScoreResult):
+    """IGF-CTP (Kaseb-Morris) points per component (1-3), total (4-12) and class.
+
+    ``grade`` holds "A" (4-5), "B" (6-7), "C" (8-12) or None; ``grade_code`` 0/1/2/3.
+    """
+
+    points_igf1: FloatArray
+    points_bilirubin: FloatArray
+    points_albumin: FloatArray
+    points_pt: FloatArray
+    points: FloatArray
+    grade: ObjectArray
+    grade_code: NDArray[np.int8]
+
+
+@dataclass(frozen=True)
+class MayoPbcResult(_ScoreResult):
+    """Mayo PBC risk score R (unitless linear predictor, NaN if missing)."""
+
+    value: FloatArray
