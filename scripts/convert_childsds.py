@@ -82,9 +82,7 @@ def convert(source: Path, out_dir: Path) -> list[Path]:
         rows: list[tuple[float, str, float, float, float]] = []
         for sex in ("female", "male"):
             df = partab.params[sex]
-            for age, nu, mu, sigma in zip(
-                df["age"], df["nu"], df["mu"], df["sigma"], strict=True
-            ):
+            for age, nu, mu, sigma in zip(df["age"], df["nu"], df["mu"], df["sigma"], strict=True):
                 # nu is stored as text in the igf1 table of international_lab.ref
                 rows.append((float(age), SEX_CODES[sex], float(nu), float(mu), float(sigma)))
         buf = io.StringIO()

@@ -33,9 +33,7 @@ Direction = Literal["below", "above", "none"]
 Boundary = Literal["exclusive", "inclusive"]
 Verification = Literal["verified-abstract", "as-quoted-by-review", "unit-ambiguous"]
 
-ALLOWED_SECTIONS: frozenset[str] = frozenset(
-    {"clinical", "hcc", "ascites", "treatment", "outlook"}
-)
+ALLOWED_SECTIONS: frozenset[str] = frozenset({"clinical", "hcc", "ascites", "treatment", "outlook"})
 ALLOWED_VERIFICATION: frozenset[str] = frozenset(
     {"verified-abstract", "as-quoted-by-review", "unit-ambiguous"}
 )
@@ -187,9 +185,7 @@ class Registry:
         try:
             return self._by_id[entry_id]
         except KeyError:
-            raise KeyError(
-                f"no evidence entry with id {entry_id!r} in {self.source}"
-            ) from None
+            raise KeyError(f"no evidence entry with id {entry_id!r} in {self.source}") from None
 
     def for_analyte(self, name: str) -> tuple[EvidenceEntry, ...]:
         """Entries about one analyte (e.g. "igf1"), in file order."""
@@ -239,8 +235,7 @@ def _entry_from_mapping(raw: Mapping[str, object], where: str) -> EvidenceEntry:
         )
     if text["direction"] not in ALLOWED_DIRECTIONS:
         raise EvidenceError(
-            f"{label}: direction {text['direction']!r} is not one of "
-            f"{sorted(ALLOWED_DIRECTIONS)}"
+            f"{label}: direction {text['direction']!r} is not one of {sorted(ALLOWED_DIRECTIONS)}"
         )
     if text["verification"] not in ALLOWED_VERIFICATION:
         raise EvidenceError(
@@ -255,7 +250,7 @@ def _entry_from_mapping(raw: Mapping[str, object], where: str) -> EvidenceEntry:
         if text["direction"] != "none":
             raise EvidenceError(
                 f"{label}: direction {text['direction']!r} needs a cut-off; "
-                "use direction = \"none\" for a qualitative finding"
+                'use direction = "none" for a qualitative finding'
             )
         if boundary is not None:
             raise EvidenceError(f"{label}: 'boundary' is only allowed with a cut-off")
