@@ -1,0 +1,489 @@
+"""Normalising a cohort table: headers resolved, units converted once per column (vectorised),
+bad cells set to NaN and listed in ``issues`` (never dropped silently), row count and index kept.
+
+Per column: numeric columns are converted with one multiplication; string columns are parsed
+with pandas string methods (plain numbers first, then ``"<number> <unit>"`` cells, one factor
+per distinct unit). Plausibility checks are vectorised; messages are built only for the cells
+that fail them.
+
+A numeric ``ascites`` or ``encephalopathy`` column that contains 0 and otherwise only 1 is read
+as presence-coded (0 = absent, 1 = present; the Mayo PBC data): 0 becomes "none" (1 point) and
+1 becomes NaN with a warning, because presence does not say mild or moderate-severe. This is
+stated in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from igfcirrhosis.domain.analytes import Analyte, lookup
+from igfcirrhosis.domain.input_errors import InputError, UnitError
+from igfcirrhosis.domain.input_values import (
+    COMMA_PATTERN,
+    MISSING_TOKENS,
+    QUANTITY_PATTERN,
+    category_message,
+    implausible_message,
+    not_a_number_message,
+    sign_message,
+)
+from igfcirrhosis.domain.inputs import parse_header
+from igfcirrhosis.domain.units import conversion_factor
+
+__all__ = ["ISSUE_COLUMNS", "NormalizedFrame", "normalize_frame"]
+
+ISSUE_COLUMNS: Final = ("row", "patient_id", "column", "value", "severity", "message")
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class NormalizedFrame:
+    """The result of :func:`normalize_frame`.
+
+    ``data``: canonical columns in default units (other columns passed through unchanged), same
+    index and row count as the input. ``issues``: one row per problem, columns
+    :data:`ISSUE_COLUMNS` (``row`` is the 0-based position; severity "error", "implausible" or
+    "warning"). ``column_units``: canonical column -> unit its numbers were read in (header or
+    default). ``assumed_units``: columns whose unit came from the default. ``columns``: input
+    header -> output column. ``warnings``: table-level notes.
+    """
+
+    data: pd.DataFrame
+    issues: pd.DataFrame
+    column_units: dict[str, str]
+    assumed_units: list[str]
+    columns: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n_errors(self) -> int:
+        """Number of issues with severity "error"."""
+        return int((self.issues["severity"] == "error").sum())
+
+
+class _Issues:
+    """Collects issues column-wise (cheap to append arrays of rows)."""
+
+    def __init__(self) -> None:
+        self.rows: list[IntArray] = []
+        self.columns: list[str] = []
+        self.values: list[list[object]] = []
+        self.severities: list[str] = []
+        self.messages: list[list[str]] = []
+
+    def add(
+        self,
+        rows: IntArray,
+        column: str,
+        values: list[object],
+        severity: str,
+        messages: list[str],
+    ) -> None:
+        if len(rows) == 0:
+            return
+        self.rows.append(np.asarray(rows, dtype=np.intp))
+        self.columns.append(column)
+        self.values.append(values)
+        self.severities.append(severity)
+        self.messages.append(messages)
+
+    def frame(self, ids: npt.NDArray[Any] | None) -> pd.DataFrame:
+        if not self.rows:
+            empty: dict[str, Any] = {
+                "row": pd.Series([], dtype="int64"),
+                "patient_id": pd.Series([], dtype=object),
+                "column": pd.Series([], dtype=object),
+                "value": pd.Series([], dtype=object),
+                "severity": pd.Series([], dtype=object),
+                "message": pd.Series([], dtype=object),
+            }
+            return pd.DataFrame(empty)
+        rows = np.concatenate(self.rows)
+        n = [len(r) for r in self.rows]
+        values: list[object] = [v for vs in self.values for v in vs]
+        out = pd.DataFrame(
+            {
+                "row": rows.astype("int64"),
+                "patient_id": pd.Series(
+                    ids[rows] if ids is not None else [None] * len(rows), dtype=object
+                ),
+                "column": pd.Series(np.repeat(self.columns, n), dtype=object),
+                "value": pd.Series(values, dtype=object),
+                "severity": pd.Series(np.repeat(self.severities, n), dtype=object),
+                "message": pd.Series([m for ms in self.messages for m in ms], dtype=object),
+            }
+        )
+        return out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
+def _raw_values(series: pd.Series, rows: IntArray) -> list[object]:
+    out = series.iloc[rows].tolist()
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in out]
+
+
+def _is_plain_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
+def _text(series: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """Stripped string view of a column and its missing mask."""
+    text = series.astype("str").str.strip()
+    missing = (text.isna() | text.str.lower().isin(MISSING_TOKENS)).to_numpy(dtype=bool)
+    return text, missing
+
+
+def _quantity_column(
+    analyte: Analyte,
+    header: str,
+    series: pd.Series,
+    unit: str,
+    mw: float | None,
+    issues: _Issues,
+) -> FloatArray:
+    """Canonical float64 values of one quantity/time column (default unit)."""
+    name = analyte.name
+    default = analyte.default_unit or "1"
+    try:
+        header_factor = conversion_factor(unit, default, name, mw)
+    except UnitError as exc:
+        raise UnitError(header, unit, f"column {header!r}: {exc.message}") from exc
+    n = len(series)
+    given_units: npt.NDArray[Any] | None = None  # per-cell units where a cell carried one
+    if _is_plain_numeric(series):
+        given = np.array(series.to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
+        factor: FloatArray | float = header_factor
+        bad = np.isinf(given)
+    else:
+        text, missing = _text(series)
+        given = np.array(
+            pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            ),
+            copy=True,
+        )
+        bad = np.isinf(given)
+        need = ~missing & np.isnan(given)
+        factor_arr = np.full(n, header_factor)
+        if need.any():
+            pos = np.flatnonzero(need)
+            sub = text.iloc[pos]
+            comma = sub.str.match(COMMA_PATTERN).to_numpy(dtype=bool)
+            ext = sub.str.extract(QUANTITY_PATTERN)
+            ok = ext[0].notna().to_numpy(dtype=bool) & ~comma
+            nums = pd.to_numeric(ext[0], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+            units = ext[1].fillna("").to_numpy(dtype=object)
+            bad_pos = pos[~ok]
+            issues.add(
+                bad_pos,
+                header,
+                _raw_values(series, bad_pos),
+                "error",
+                [not_a_number_message(name, v, analyte) for v in series.iloc[bad_pos]],
+            )
+            given_units = np.full(n, None, dtype=object)
+            for u in pd.unique(units[ok]):
+                sel = pos[ok & (units == u)]
+                given[sel] = nums[ok & (units == u)]
+                if u == "":
+                    continue
+                try:
+                    factor_arr[sel] = conversion_factor(str(u), default, name, mw)
+                except UnitError as exc:
+                    given[sel] = np.nan
+                    issues.add(
+                        sel, header, _raw_values(series, sel), "error", [exc.message] * len(sel)
+                    )
+                    continue
+                given_units[sel] = u
+        factor = factor_arr
+    if bad.any():
+        bad_pos = np.flatnonzero(bad)
+        issues.add(
+            bad_pos,
+            header,
+            _raw_values(series, bad_pos),
+            "error",
+            [f"{name}: {v!r} is not a finite number" for v in series.iloc[bad_pos]],
+        )
+        given[bad] = np.nan
+    canonical: FloatArray = np.asarray(given * factor, dtype=np.float64)
+    # sign: a hard error (negative concentration, INR <= 0)
+    if analyte.sign == "nonnegative":
+        wrong = given < 0
+    elif analyte.sign == "positive":
+        wrong = given <= 0
+    else:
+        wrong = np.zeros(n, dtype=bool)
+    if wrong.any():
+        pos = np.flatnonzero(wrong)
+        issues.add(
+            pos,
+            header,
+            _raw_values(series, pos),
+            "error",
+            [
+                sign_message(analyte, float(given[i]), _cell_unit(given_units, int(i), unit)) or ""
+                for i in pos
+            ],
+        )
+        canonical[wrong] = np.nan
+    rng = analyte.plausible
+    if rng is not None:
+        with np.errstate(invalid="ignore"):
+            out = ~np.isnan(canonical) & ((canonical < rng.low) | (canonical > rng.high))
+        if out.any():
+            pos = np.flatnonzero(out)
+            issues.add(
+                pos,
+                header,
+                _raw_values(series, pos),
+                "implausible",
+                [
+                    implausible_message(
+                        analyte, float(given[i]), _cell_unit(given_units, int(i), unit), mw
+                    )
+                    for i in pos
+                ],
+            )
+            canonical[out] = np.nan
+    return canonical
+
+
+def _cell_unit(given_units: npt.NDArray[Any] | None, i: int, column_unit: str) -> str:
+    if given_units is not None and given_units[i] is not None:
+        return str(given_units[i])
+    return column_unit
+
+
+def _category_column(
+    analyte: Analyte,
+    header: str,
+    series: pd.Series,
+    issues: _Issues,
+    warnings: list[str],
+) -> FloatArray | pd.Series:
+    """Canonical codes of one category/bool/event column (float64, or str for sex/etiology)."""
+    name = analyte.name
+    numeric_codes = analyte.numeric_codes()
+    string_coded = any(isinstance(c.code, str) for c in analyte.categories)
+    if pd.api.types.is_bool_dtype(series.dtype) and analyte.kind in ("bool", "event"):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if _is_plain_numeric(series) and not string_coded:
+        nums = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        missing = np.isnan(nums)
+        present = nums[~missing]
+        if (
+            name in ("ascites", "encephalopathy")
+            and present.size
+            and np.isin(present, (0.0, 1.0)).all()
+            and (present == 0.0).any()
+        ):
+            return _presence_coded(analyte, header, series, nums, issues, warnings)
+        valid = np.isin(nums, list(numeric_codes))
+        bad = ~missing & ~valid
+        pos = np.flatnonzero(bad)
+        issues.add(
+            pos,
+            header,
+            _raw_values(series, pos),
+            "error",
+            [category_message(analyte, v) for v in series.iloc[pos].tolist()],
+        )
+        out = nums.copy()
+        out[bad] = np.nan
+        return out
+    text, missing = _text(series)
+    keys = text.str.lower().str.replace(r"[\s\-/]+", "_", regex=True).str.strip("_")
+    codes = keys.map(analyte.spellings())
+    unmatched = ~missing & codes.isna().to_numpy(dtype=bool)
+    if unmatched.any() and numeric_codes:
+        nums = pd.to_numeric(text.where(pd.Series(unmatched, index=text.index)), errors="coerce")
+        num_ok = nums.isin(list(numeric_codes)).to_numpy(dtype=bool) & unmatched
+        if num_ok.any():
+            codes = codes.where(~num_ok, nums)
+            unmatched &= ~num_ok
+    if unmatched.any():
+        pos = np.flatnonzero(unmatched)
+        if analyte.open_categories:
+            codes = codes.where(~unmatched, text)
+            for value in pd.unique(text.iloc[pos]):
+                msg = (
+                    f"{name}: {value!r} is not one of {analyte.accepted_values_text()}; "
+                    "kept as given"
+                )
+                sel = pos[(text.iloc[pos] == value).to_numpy(dtype=bool)]
+                issues.add(sel, header, _raw_values(series, sel), "warning", [msg] * len(sel))
+        else:
+            issues.add(
+                pos,
+                header,
+                _raw_values(series, pos),
+                "error",
+                [category_message(analyte, v) for v in series.iloc[pos].tolist()],
+            )
+    if string_coded:
+        result = codes.where(
+            ~pd.Series(unmatched & (not analyte.open_categories), index=codes.index)
+        )
+        return pd.Series(result.to_numpy(dtype=object), index=series.index).astype("str")
+    out = np.array(
+        pd.to_numeric(codes, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan),
+        copy=True,
+    )
+    out[unmatched] = np.nan
+    return out
+
+
+def _presence_coded(
+    analyte: Analyte,
+    header: str,
+    series: pd.Series,
+    nums: FloatArray,
+    issues: _Issues,
+    warnings: list[str],
+) -> FloatArray:
+    name = analyte.name
+    warnings.append(
+        f"{name}: column {header!r} holds only 0/1, read as absent/present: 0 -> none "
+        f"(1 point); 1 (present, grade unknown) -> missing. Give "
+        f"{analyte.accepted_values_text()} to score it"
+    )
+    out = np.where(nums == 0.0, 1.0, np.nan)
+    pos = np.flatnonzero(nums == 1.0)
+    msg = (
+        f"{name}: 1 in a 0/1 (absent/present) column: present, but the grade (mild or "
+        "moderate-severe / grade 1-2 or 3-4) is unknown; not scored"
+    )
+    issues.add(pos, header, _raw_values(series, pos), "warning", [msg] * len(pos))
+    return out
+
+
+def _apply_mapping(series: pd.Series, mapping: Mapping[Any, Any]) -> pd.Series:
+    """Replace the raw values named in ``mapping`` (e.g. sex {0: "M", 1: "F"}); None -> NaN."""
+    obj = series.astype(object)
+    hit = obj.isin(list(mapping))
+    if not hit.any():
+        return series
+    mapped = obj.where(~hit, obj.map(lambda v: mapping.get(v)))
+    return mapped.astype(object)
+
+
+def normalize_frame(
+    df: pd.DataFrame,
+    *,
+    molecular_weights: Mapping[str, float] | None = None,
+    mappings: Mapping[str, Mapping[Any, Any]] | None = None,
+    unique_ids: bool = True,
+) -> NormalizedFrame:
+    """Normalise a cohort table to canonical columns and default units.
+
+    Headers are resolved through the catalog (aliases; units in brackets, ``bilirubin
+    [umol/L]``); unknown columns pass through unchanged. Cells may be numbers (in the header's
+    or default unit) or strings with their own unit (``"34 umol/L"``). ``molecular_weights``
+    overrides catalog molecular weights (g/mol); ``mappings`` maps raw values of a category
+    column before reading it (``{"sex": {0: "M", 1: "F"}}``; keys are canonical names).
+    ``unique_ids=False`` allows repeated patient_id (long format, one row per visit);
+    otherwise each row of a duplicated id gets an error issue. Raises :class:`InputError` when two headers resolve to the same column or a header unit
+    is wrong for its analyte (the whole column would be unusable).
+    """
+    mws = dict(molecular_weights or {})
+    maps = {
+        (lookup(k).name if lookup(k) is not None else k): v  # type: ignore[union-attr]
+        for k, v in (mappings or {}).items()
+    }
+    issues = _Issues()
+    warnings: list[str] = []
+    column_units: dict[str, str] = {}
+    assumed: list[str] = []
+    columns: dict[str, str] = {}
+    resolved: dict[str, tuple[Analyte | None, str | None]] = {}
+    seen: dict[str, str] = {}
+    for header in df.columns:
+        h = str(header)
+        name, unit = parse_header(h)
+        analyte = lookup(name)
+        out_name = analyte.name if analyte is not None else h
+        if out_name in seen:
+            raise InputError(
+                out_name,
+                h,
+                f"columns {seen[out_name]!r} and {h!r} both mean {out_name}; keep one",
+            )
+        seen[out_name] = h
+        columns[h] = out_name
+        resolved[h] = (analyte, unit)
+
+    id_header = next(
+        (h for h, (a, _) in resolved.items() if a is not None and a.kind == "id"), None
+    )
+    ids = None
+    if id_header is not None:
+        ids = df[id_header].to_numpy(dtype=object)
+
+    out: dict[str, Any] = {}
+    for header, (analyte, unit) in resolved.items():
+        series = df[header]
+        if analyte is None:
+            out[header] = series
+            continue
+        name = analyte.name
+        if name in maps:
+            series = _apply_mapping(series, maps[name])
+        if unit is not None and not analyte.is_numeric:
+            raise UnitError(header, unit, f"column {header!r}: {name} takes no unit (got {unit!r})")
+        if analyte.is_numeric:
+            used = unit if unit is not None else (analyte.default_unit or "1")
+            column_units[name] = used
+            if unit is None and analyte.has_unit:
+                assumed.append(name)
+                warnings.append(
+                    f"{name}: no unit in the header {header!r}; assumed {used} "
+                    "(data dictionary default)"
+                )
+            out[name] = _quantity_column(analyte, header, series, used, mws.get(name), issues)
+        elif analyte.kind in ("category", "bool", "event"):
+            out[name] = _category_column(analyte, header, series, issues, warnings)
+        elif analyte.kind == "id":
+            out[name] = series
+            text, missing = _text(series)
+            dup = (~missing) & text.duplicated(keep=False).to_numpy(dtype=bool) & unique_ids
+            pos = np.flatnonzero(dup)
+            counts = text.iloc[pos].value_counts()
+            issues.add(
+                pos,
+                header,
+                _raw_values(series, pos),
+                "error",
+                [
+                    f"patient_id {v!r} appears {counts[v]} times; identifiers must be unique"
+                    for v in text.iloc[pos].tolist()
+                ],
+            )
+            miss = np.flatnonzero(missing)
+            issues.add(
+                miss, header, [None] * len(miss), "warning", ["patient_id is missing"] * len(miss)
+            )
+        else:  # text
+            out[name] = series
+    data = pd.DataFrame(out, index=df.index)
+    return NormalizedFrame(
+        data=data,
+        issues=issues.frame(ids),
+        column_units=column_units,
+        assumed_units=assumed,
+        columns=columns,
+        warnings=warnings,
+    )

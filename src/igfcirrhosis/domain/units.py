@@ -1,0 +1,244 @@
+"""Units: one pint registry, the lab spellings people type, analyte-aware conversion.
+
+* ``registry()`` builds ONE pint ``UnitRegistry`` on first use (pint's defaults plus
+  ``data/units.txt``) and caches it; pint is imported only then.
+* ``parse_unit("µmol/L")`` accepts the spellings labs print: micro as ``µ``/``μ``/``u``/``mc``,
+  ``dl``/``dL``, ``10^9/L``, ``x10^9/L``, ``10*9/L`` (UCUM), ``10^3/uL``, ``K/uL``, ``G/L``,
+  ``/mm3``, ``sec``, ``years``, ``%``, ``IU/L``, UCUM annotations (``{INR}``) are dropped.
+* ``conversion_factor`` / ``convert`` multiply by ONE factor computed (and cached) per
+  (from, to, analyte, molecular weight): vectorised and fast on millions of values.
+* Mass <-> molar concentration uses the analyte's molecular weight from the catalog as an
+  explicit factor, c[mol/L] = c[g/L] / MW[g/mol] (the same arithmetic as pint's "chemistry"
+  context, written out so that the MW in use is visible and overridable, e.g. IGFBP-3 at
+  28.7 or 30.5 kDa).
+* Assay- or valence-specific units (``mEq/L`` for sodium, ``mIU/L`` for GH, ``IU/mL`` for AFP)
+  are "equivalents" declared per analyte in ``analytes.toml`` with their sources; they are an
+  error for any other analyte.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from igfcirrhosis.domain.analytes import Analyte, resolve
+from igfcirrhosis.domain.input_errors import UnitError
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = [
+    "UnitError",
+    "convert",
+    "conversion_factor",
+    "is_dimensionless",
+    "parse_unit",
+    "registry",
+    "tidy_unit",
+]
+
+_MICRO = str.maketrans({"\u00b5": "u", "\u03bc": "u", "\u00d7": "x"})
+_UCUM_ANNOTATION = re.compile(r"\{[^}]*\}")
+_COUNT = re.compile(
+    r"^(?:x|\*)?10(?:\^|\*\*|\*|e)(\d{1,2})/(l|ul|ml|mm3|mm\^3|mm\*\*3|nl)$", re.IGNORECASE
+)
+_COUNT_VOLUME = {"l": "L", "ul": "uL", "ml": "mL", "nl": "nL"}
+# Whole-string spellings (after tidying) that pint does not read, or reads differently.
+_SPELLINGS: dict[str, str] = {
+    "": "dimensionless",
+    "1": "dimensionless",
+    "ratio": "dimensionless",
+    "K/uL": "1e3/uL",  # US "thousand per microlitre"
+    "k/uL": "1e3/uL",
+    "G/L": "1e9/L",  # French "giga par litre"
+    "T/L": "1e12/L",
+    "/uL": "1/uL",
+    "/L": "1/L",
+    "/mm3": "1/mm**3",
+    "sec": "s",
+    "secs": "s",
+    "seconds": "s",
+    "a": "year",  # UCUM annum
+    "y": "year",
+    "yr": "year",
+    "yrs": "year",
+    "mo": "month",
+    "mos": "month",
+    "wk": "week",
+    "wks": "week",
+    "[iU]/L": "IU/L",
+    "[IU]/L": "IU/L",
+}
+_EQUIVALENT_ONLY = re.compile(r"eq\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry[Any]:
+    """The one pint registry of the package (pint defaults + ``data/units.txt``), cached."""
+    import pint
+
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(cache_folder=None)
+    path = resources.files("igfcirrhosis").joinpath("data", "units.txt")
+    with resources.as_file(path) as file:
+        ureg.load_definitions(str(file))
+    return ureg
+
+
+def tidy_unit(text: str) -> str:
+    """The unit as typed, normalised for matching: micro sign -> ``u``, no spaces, ``mcg`` ->
+    ``ug``, ``dl``/``ml`` -> ``dL``/``mL``, UCUM annotations dropped (``{INR}``)."""
+    s = _UCUM_ANNOTATION.sub("", text.translate(_MICRO))
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"mc(g|mol)", r"u\1", s)
+    return re.sub(r"(?<=[/munpdk])l\b", "L", s)
+
+
+def _pint_expression(tidy: str) -> str:
+    if tidy in _SPELLINGS:
+        return _SPELLINGS[tidy]
+    m = _COUNT.match(tidy)
+    if m is not None:
+        volume = m.group(2).lower()
+        volume = _COUNT_VOLUME.get(volume, "mm**3")
+        return f"1e{m.group(1)}/{volume}"
+    return tidy
+
+
+@lru_cache(maxsize=1024)
+def parse_unit(text: str) -> Any:
+    """One of ``text`` as a pint Quantity (magnitude carries scale: ``10^9/L`` -> 1e9 1/L).
+
+    Raises :class:`UnitError` for an unknown unit or an equivalent-only unit (``mEq/L``) used
+    without an analyte.
+    """
+    tidy = tidy_unit(text)
+    if _EQUIVALENT_ONLY.search(tidy):
+        raise UnitError(
+            None,
+            text,
+            f"unit {text!r} (equivalents) converts only for a monovalent ion such as sodium "
+            "(1 mEq/L = 1 mmol/L); give it for sodium or write mmol/L",
+        )
+    ureg = registry()
+    expr = _pint_expression(tidy)
+    try:
+        q: Any = ureg.Quantity(expr)
+    except Exception as exc:  # pint raises several error types (undefined, syntax, ...)
+        raise UnitError(
+            None,
+            text,
+            f"unknown unit {text!r}; write e.g. umol/L, mg/dL, g/L, ng/mL, nmol/L, "
+            "mmol/L, U/L, 10^9/L, s, years, cm",
+        ) from exc
+    if not isinstance(q, ureg.Quantity):  # a bare number such as "5"
+        q = ureg.Quantity(float(q), "dimensionless")
+    return q
+
+
+def is_dimensionless(text: str) -> bool:
+    """True for ``""``, ``"1"``, ``"ratio"``, ``"{INR}"`` (pure numbers; not ``%``)."""
+    return _pint_expression(tidy_unit(text)) == "dimensionless"
+
+
+def _equivalent(analyte: Analyte | None, unit: str) -> Any | None:
+    """``unit`` as a pint Quantity through the analyte's equivalents table, if it is one."""
+    if analyte is None or not analyte.equivalents:
+        return None
+    tidy = tidy_unit(unit)
+    for key, eq in analyte.equivalents.items():
+        if tidy_unit(key) == tidy:
+            return eq.factor * parse_unit(eq.unit)
+    return None
+
+
+def _unit_error(analyte: Analyte, unit: str, why: str) -> UnitError:
+    expected = ", ".join(analyte.accepted_units) or "no unit"
+    return UnitError(
+        analyte.name,
+        unit,
+        f"{analyte.name}: unit {unit!r} {why}; expected {expected}",
+    )
+
+
+@lru_cache(maxsize=4096)
+def conversion_factor(
+    from_unit: str,
+    to_unit: str,
+    analyte: str | None = None,
+    molecular_weight: float | None = None,
+) -> float:
+    """The number ``f`` with value[to_unit] = f * value[from_unit].
+
+    ``analyte`` (a name or alias) enables mass <-> molar conversion through its molecular weight
+    (g/mol; ``molecular_weight`` overrides the catalog's) and its equivalents (``mEq/L`` for
+    sodium), and checks that ``from_unit`` is of the analyte's dimension. Raises
+    :class:`UnitError` naming analyte, unit and the expected units.
+    """
+    a = resolve(analyte) if analyte is not None else None
+    if a is not None and a.is_numeric and a.default_unit == "1":
+        for unit in (from_unit, to_unit):
+            if not is_dimensionless(unit):
+                raise _unit_error(a, unit, "cannot be used: the value is a pure ratio")
+        return 1.0
+    try:
+        qf = _equivalent(a, from_unit)
+        if qf is None:
+            qf = parse_unit(from_unit)
+        qt = _equivalent(a, to_unit)
+        if qt is None:
+            qt = parse_unit(to_unit)
+    except UnitError as exc:
+        if a is None:
+            raise
+        why = (
+            "converts only for a monovalent ion such as sodium (1 mEq/L = 1 mmol/L)"
+            if _EQUIVALENT_ONLY.search(tidy_unit(str(exc.value)))
+            else "is not a known unit"
+        )
+        raise _unit_error(a, str(exc.value), why) from exc
+    if qf.dimensionality == qt.dimensionality:
+        return float(qf.to(qt.units).magnitude / qt.magnitude)
+    mw = molecular_weight
+    if mw is None and a is not None:
+        mw = a.molecular_weight
+    ureg = registry()
+    mass_conc = ureg.get_dimensionality("[mass]/[length]**3")
+    molar_conc = ureg.get_dimensionality("[substance]/[length]**3")
+    pair = (qf.dimensionality, qt.dimensionality)
+    if mw and pair in ((mass_conc, molar_conc), (molar_conc, mass_conc)):
+        weight = ureg.Quantity(float(mw), "g/mol")
+        moved = qf / weight if pair[0] == mass_conc else qf * weight
+        return float(moved.to(qt.units).magnitude / qt.magnitude)
+    if a is None:
+        raise UnitError(
+            None,
+            from_unit,
+            f"cannot convert {from_unit!r} ({qf.dimensionality}) to {to_unit!r} "
+            f"({qt.dimensionality}); name the analyte for mass<->molar conversion",
+        )
+    if pair in ((mass_conc, molar_conc), (molar_conc, mass_conc)):
+        raise _unit_error(a, from_unit, "needs a molecular weight, and none is catalogued")
+    raise _unit_error(a, from_unit, f"is not a unit of {a.label}")
+
+
+def convert(
+    values: npt.ArrayLike,
+    from_unit: str,
+    to_unit: str,
+    analyte: str | None = None,
+    *,
+    molecular_weight: float | None = None,
+) -> npt.NDArray[np.float64]:
+    """``values`` (in ``from_unit``) expressed in ``to_unit``, as float64.
+
+    One factor is computed (cached) and multiplied into the array; NaN stays NaN.
+    ``analyte`` and ``molecular_weight`` (g/mol) as in :func:`conversion_factor`.
+    """
+    factor = conversion_factor(from_unit, to_unit, analyte, molecular_weight)
+    arr = np.asarray(values, dtype=np.float64)
+    return arr * factor if factor != 1.0 else arr.copy()
