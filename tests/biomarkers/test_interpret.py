@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from igfcirrhosis.domain.biomarkers import (
     igf1_igfbp3_molar_ratio,
     igf_sds,
     interpret,
+    load_reference_table,
 )
 from igfcirrhosis.domain.evidence import load_registry
 
@@ -148,3 +151,27 @@ def test_to_dict_is_strict_json() -> None:
 def test_bad_input_names_field_value_and_unit(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         interpret(**kwargs)  # type: ignore[arg-type]
+
+
+def test_user_igf2_table_gives_igf2_sds(tmp_path: Path) -> None:
+    (tmp_path / "igf2.csv").write_text("age_years,sex,L,M,S\n20,M,0,600,0.2\n80,M,0,600,0.2\n")
+    (tmp_path / "igf2.toml").write_text(
+        'id = "mylab-igf2"\nanalyte = "igf2"\nunit = "ng/mL"\nassay = "x"\n'
+        'population = "x"\nsource = "x"\nlicence = "own data"\nderived = "no"\n'
+    )
+    tab = load_reference_table(tmp_path / "igf2.csv")
+    result = interpret(igf2_ng_ml=300.0, age_years=50, sex="M", reference={"igf2": tab})
+    (s,) = [x for x in result.statements if x.kind == "sds" and x.analyte == "igf2"]
+    assert s.reference_id == "mylab-igf2"
+    assert s.value == pytest.approx(math.log(0.5) / 0.2)  # ln(300/600)/0.2
+    assert _cutoff(result, "wu2004-igf2-200").applies is False
+
+
+def test_reference_mapping_with_unknown_analyte_is_rejected() -> None:
+    with pytest.raises(ValueError, match="reference: no SDS for analyte"):
+        interpret(igf1_ng_ml=50.0, reference={"als": "bidlingmaier2014-igf1"})
+
+
+def test_unknown_sds_method_is_rejected() -> None:
+    with pytest.raises(ValueError, match="method"):
+        igf_sds(50.0, 40.0, "M", method="bccg")  # type: ignore[arg-type]

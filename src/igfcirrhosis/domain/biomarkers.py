@@ -89,6 +89,8 @@ _LABELS: Mapping[str, str] = {
     "als": "ALS",
     "igf1_igfbp3_ratio": "IGF-I/IGFBP-3 molar ratio",
 }
+#: Analytes for which an SDS can be computed given a reference table (IGF-II: user tables only).
+_SDS_ANALYTES = ("igf1", "igf2", "igfbp3", "igf1_igfbp3_ratio")
 _SEX_CODES: Mapping[str, str] = {"f": "F", "female": "F", "m": "M", "male": "M"}
 _SEX_WORDS: Mapping[str, str] = {"F": "female", "M": "male"}
 _META_REQUIRED = ("id", "analyte", "unit", "assay", "population", "source", "licence", "derived")
@@ -396,9 +398,9 @@ def igf_sds(
     y, lam, mu, sig = np.broadcast_arrays(y, lam, mu, sig)
     ok = ~(np.isnan(y) | np.isnan(mu))
     z = np.full(y.shape, np.nan)
-    fn = bccg_sds if method == "childsds" else lms_sds
     if method not in ("lms", "childsds"):
         raise ValueError(f"method: {method!r} is not 'lms' or 'childsds'")
+    fn = bccg_sds if method == "childsds" else lms_sds
     if np.any(ok):
         z[ok] = fn(y[ok], lam[ok], mu[ok], sig[ok])
     return z
@@ -629,12 +631,18 @@ def _tables_for(
 ) -> dict[str, ReferenceTable]:
     chosen: dict[str, ReferenceTable | str] = {}
     if isinstance(reference, Mapping):
+        unknown = sorted(set(reference) - set(_SDS_ANALYTES))
+        if unknown:
+            raise ValueError(
+                f"reference: no SDS for analyte(s) {unknown}; expected keys among "
+                f"{list(_SDS_ANALYTES)}"
+            )
         chosen.update(reference)
     elif reference is not None:
         tab = reference if isinstance(reference, ReferenceTable) else reference_table(reference)
         chosen[tab.analyte] = tab
     out: dict[str, ReferenceTable] = {}
-    for analyte in ("igf1", "igfbp3", "igf1_igfbp3_ratio"):
+    for analyte in _SDS_ANALYTES:
         spec = chosen.get(analyte)
         if spec is None and default_reference_id(analyte) is None:
             continue
@@ -686,7 +694,7 @@ def interpret(
         values["igf1_igfbp3_ratio"] = float(
             igf1_igfbp3_molar_ratio(values["igf1"], values["igfbp3"])
         )
-    sds_analytes = [a for a in ("igf1", "igfbp3", "igf1_igfbp3_ratio") if a in values]
+    sds_analytes = [a for a in tables if a in values]
     if sds_analytes:
         labels = ", ".join(_LABELS[a] for a in sds_analytes)
         if age is None:
