@@ -37,6 +37,9 @@ def about() -> None:
 
 
 # --- command groups: each module defines register(app); one line each, heavy imports inside ---
+from igfcirrhosis.cli import assess_commands  # noqa: E402
+
+assess_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
