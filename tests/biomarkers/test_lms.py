@@ -74,3 +74,9 @@ def test_bccg_equals_lms_when_l_is_zero_or_truncation_negligible() -> None:
     assert bccg_sds(12.0, 0.4595, 97.0, 0.33) == pytest.approx(
         lms_sds(12.0, 0.4595, 97.0, 0.33), abs=1e-6
     )
+
+
+def test_tiny_l_does_not_cancel_to_zero() -> None:
+    """Regression (found by hypothesis): (y/M)^L - 1 underflowed to 0 for L ~ 1e-242."""
+    y = 100.0 * math.exp(0.25)
+    assert lms_sds(y, 1.5e-242, 100.0, 0.25) == pytest.approx(1.0, abs=1e-12)

@@ -126,9 +126,10 @@ def lms_sds(
     is_zero = lam == 0
     safe_l = np.where(is_zero, 1.0, lam)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = y_ / mu
-        power = (np.power(ratio, safe_l) - 1.0) / (safe_l * sig)
-        log = np.log(ratio) / sig
+        log_ratio = np.log(y_ / mu)
+        # (y/M)^L - 1 == expm1(L ln(y/M)): exact, and no cancellation for tiny |L|
+        power = np.expm1(safe_l * log_ratio) / (safe_l * sig)
+        log = log_ratio / sig
     return np.asarray(np.where(is_zero, log, power), dtype=float)
 
 
