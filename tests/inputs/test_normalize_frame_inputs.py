@@ -211,3 +211,62 @@ def test_pbcseq_flags_its_implausible_albumin() -> None:
     assert list(flagged["column"]) == ["albumin"]
     assert df["albumin"].iloc[int(flagged["row"].iloc[0])] > 7.0
     assert nf.n_errors == 0
+
+
+def test_empty_frame_keeps_its_columns() -> None:
+    nf = normalize_frame(pd.DataFrame({"bili": pd.Series([], dtype="float64"), "x": []}))
+    assert list(nf.data.columns) == ["bilirubin", "x"]
+    assert len(nf.data) == 0 and nf.issues.empty
+
+
+def test_non_string_headers_pass_through_and_duplicates_are_refused() -> None:
+    df = pd.DataFrame({0: [1, 2], "bili": [1.0, 2.0]})
+    nf = normalize_frame(df)
+    assert list(nf.data.columns) == [0, "bilirubin"]
+    dup = pd.DataFrame([[1.0, 2.0]], columns=["bili", "bili"])
+    with pytest.raises(InputError, match="'bili' appears more than once"):
+        normalize_frame(dup)
+
+
+def test_nullable_dtypes_are_read() -> None:
+    df = pd.DataFrame(
+        {
+            "inr": pd.array([1.2, None, 2.0], dtype="Float64"),
+            "ascites": pd.array([1, 2, None], dtype="Int64"),
+            "dialysis": pd.array([True, None, False], dtype="boolean"),
+        }
+    )
+    nf = normalize_frame(df)
+    np.testing.assert_array_equal(nf.data["inr"].to_numpy(), [1.2, np.nan, 2.0])
+    np.testing.assert_array_equal(nf.data["ascites"].to_numpy(), [1.0, 2.0, np.nan])
+    np.testing.assert_array_equal(nf.data["dialysis"].to_numpy(), [1.0, np.nan, 0.0])
+    assert nf.issues.empty
+
+
+def test_input_frame_is_not_modified() -> None:
+    df = _mixed()
+    before = df.copy()
+    normalize_frame(df)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_column_in_si_without_a_header_unit_gets_a_hint() -> None:
+    creat_umol = [62.0, 88.0, 97.0, 150.0, 230.0]
+    nf = normalize_frame(pd.DataFrame({"creatinine": creat_umol}))
+    assert any("name it 'creatinine [umol/L]'" in w for w in nf.warnings)
+    nf = normalize_frame(pd.DataFrame({"creatinine": [0.7, 1.0, 1.1, 1.7, 2.6]}))
+    assert not any("name it" in w for w in nf.warnings)
+
+
+def test_duplicate_id_message_lists_rows() -> None:
+    nf = normalize_frame(pd.DataFrame({"id": [7, 8, 7]}))
+    assert list(nf.issues["row"]) == [0, 2]
+    assert "patient_id 7 appears 2 times (rows 0, 2)" in nf.issues["message"].iloc[0]
+    assert list(nf.issues["patient_id"]) == [7, 7]
+
+
+def test_open_etiology_keeps_unknown_spellings_with_warnings() -> None:
+    nf = normalize_frame(pd.DataFrame({"etiology": ["HBV", "nash", "Wilson", None]}))
+    assert nf.data["etiology"].tolist()[:3] == ["HBV", "MASLD", "Wilson"]
+    assert pd.isna(nf.data["etiology"].iloc[3])
+    assert list(nf.issues["severity"]) == ["warning"]

@@ -313,3 +313,22 @@ def test_to_dict_is_json_ready() -> None:
     assert back["inputs"]["albumin"]["value"] is None
     assert back["inputs"]["albumin"]["flag"] == "implausible"
     assert back["inputs"]["bilirubin"]["unit_si"] == "umol/L"
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    import numpy as np
+
+    p = parse_patient({"bilirubin": np.int64(2), "ascites": np.int64(3), "inr": np.float32(1.5)})
+    assert p.values == {"bilirubin": 2.0, "ascites": 3.0, "inr": 1.5}
+
+
+def test_key_may_carry_the_unit() -> None:
+    p = parse_patient(
+        {"bilirubin [umol/L]": 34.2, "albumin (g/L)": "35", "igf1 [nmol/L]": "100 ng/mL"}
+    )
+    assert p.values["bilirubin"] == pytest.approx(2.0, rel=1e-3)
+    assert p.values["albumin"] == pytest.approx(3.5)
+    assert p.values["igf1"] == pytest.approx(100.0)  # the value's own unit wins
+    assert not p.fields["bilirubin"].assumed_unit
+    with pytest.raises(UnitError, match="takes no unit"):
+        parse_patient({"ascites [g/L]": "mild"})

@@ -29,7 +29,9 @@ from igfcirrhosis.domain.input_values import (
     COMMA_PATTERN,
     MISSING_TOKENS,
     QUANTITY_PATTERN,
+    alternative_unit,
     category_message,
+    fmt,
     implausible_message,
     not_a_number_message,
     sign_message,
@@ -150,8 +152,11 @@ def _quantity_column(
     unit: str,
     mw: float | None,
     issues: _Issues,
+    hints: list[str] | None = None,
 ) -> FloatArray:
-    """Canonical float64 values of one quantity/time column (default unit)."""
+    """Canonical float64 values of one quantity/time column (default unit). With ``hints``
+    (the unit was assumed), a note is added when the column's median is atypical in the assumed
+    unit but typical in another (a column of umol/L read as mg/dL)."""
     name = analyte.name
     default = analyte.default_unit or "1"
     try:
@@ -220,6 +225,11 @@ def _quantity_column(
         )
         given[bad] = np.nan
     canonical: FloatArray = np.asarray(given * factor, dtype=np.float64)
+    if hints is not None:
+        own = given if given_units is None else given[given_units == None]  # noqa: E711
+        hint = _median_hint(analyte, header, own, unit, mw)
+        if hint is not None:
+            hints.append(hint)
     # sign: a hard error (negative concentration, INR <= 0)
     if analyte.sign == "nonnegative":
         wrong = given < 0
@@ -260,6 +270,27 @@ def _quantity_column(
             )
             canonical[out] = np.nan
     return canonical
+
+
+def _median_hint(
+    analyte: Analyte, header: str, given: FloatArray, unit: str, mw: float | None
+) -> str | None:
+    finite = given[np.isfinite(given)]
+    if finite.size == 0 or analyte.typical is None:
+        return None
+    median = float(np.median(finite))
+    rng = analyte.typical
+    as_default = median * conversion_factor(unit, analyte.default_unit or "1", analyte.name, mw)
+    if rng.low <= as_default <= rng.high:
+        return None
+    alt = alternative_unit(analyte, median, unit, "typical", mw)
+    if alt is None:
+        return None
+    return (
+        f"{analyte.name}: the median of column {header!r} is {fmt(median)} {unit} (unit "
+        f"assumed), outside the typical range ({rng} {analyte.default_unit}); if the column is "
+        f"in {alt[0]}, name it '{analyte.name} [{alt[0]}]'"
+    )
 
 
 def _cell_unit(given_units: npt.NDArray[Any] | None, i: int, column_unit: str) -> str:
@@ -371,6 +402,28 @@ def _presence_coded(
     return out
 
 
+def _check_ids(header: str, series: pd.Series, issues: _Issues, unique: bool) -> None:
+    """Error issue on every row of a repeated patient_id (if ``unique``); warning if missing."""
+    text, missing = _text(series)
+    if unique:
+        dup = ~missing & text.duplicated(keep=False).to_numpy(dtype=bool)
+        pos = np.flatnonzero(dup)
+        if pos.size:
+            groups = pd.Series(pos).groupby(text.iloc[pos].to_numpy()).agg(list)
+            raw = _raw_values(series, pos)
+            messages = []
+            for key, value in zip(text.iloc[pos].tolist(), raw, strict=True):
+                rows = groups[key]
+                shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+                messages.append(
+                    f"patient_id {value!r} appears {len(rows)} times (rows {shown}); "
+                    "identifiers must be unique"
+                )
+            issues.add(pos, header, raw, "error", messages)
+    miss = np.flatnonzero(missing)
+    issues.add(miss, header, [None] * len(miss), "warning", ["patient_id is missing"] * len(miss))
+
+
 def _apply_mapping(series: pd.Series, mapping: Mapping[Any, Any]) -> pd.Series:
     """Replace the raw values named in ``mapping`` (e.g. sex {0: "M", 1: "F"}); None -> NaN."""
     obj = series.astype(object)
@@ -396,23 +449,29 @@ def normalize_frame(
     overrides catalog molecular weights (g/mol); ``mappings`` maps raw values of a category
     column before reading it (``{"sex": {0: "M", 1: "F"}}``; keys are canonical names).
     ``unique_ids=False`` allows repeated patient_id (long format, one row per visit);
-    otherwise each row of a duplicated id gets an error issue. Raises :class:`InputError` when two headers resolve to the same column or a header unit
-    is wrong for its analyte (the whole column would be unusable).
+    otherwise each row of a duplicated id gets an error issue. Raises :class:`InputError` when
+    a header appears twice, two headers mean the same column, or a header unit is wrong for its
+    analyte (the whole column would be unusable).
     """
     mws = dict(molecular_weights or {})
-    maps = {
-        (lookup(k).name if lookup(k) is not None else k): v  # type: ignore[union-attr]
-        for k, v in (mappings or {}).items()
-    }
+    maps: dict[str, Mapping[Any, Any]] = {}
+    for key, mapping in (mappings or {}).items():
+        target = lookup(key)
+        maps[target.name if target is not None else key] = mapping
+    duplicated = df.columns[df.columns.duplicated()]
+    if len(duplicated):
+        raise InputError(
+            str(duplicated[0]), duplicated[0], f"column {duplicated[0]!r} appears more than once"
+        )
     issues = _Issues()
     warnings: list[str] = []
     column_units: dict[str, str] = {}
     assumed: list[str] = []
     columns: dict[str, str] = {}
-    resolved: dict[str, tuple[Analyte | None, str | None]] = {}
+    resolved: list[tuple[Any, str, Analyte | None, str | None]] = []
     seen: dict[str, str] = {}
-    for header in df.columns:
-        h = str(header)
+    for original in df.columns:
+        h = str(original)
         name, unit = parse_header(h)
         analyte = lookup(name)
         out_name = analyte.name if analyte is not None else h
@@ -424,20 +483,21 @@ def normalize_frame(
             )
         seen[out_name] = h
         columns[h] = out_name
-        resolved[h] = (analyte, unit)
+        resolved.append((original, h, analyte, unit))
 
-    id_header = next(
-        (h for h, (a, _) in resolved.items() if a is not None and a.kind == "id"), None
+    ids = next(
+        (
+            df[orig].to_numpy(dtype=object)
+            for orig, _, a, _ in resolved
+            if a is not None and a.kind == "id"
+        ),
+        None,
     )
-    ids = None
-    if id_header is not None:
-        ids = df[id_header].to_numpy(dtype=object)
-
-    out: dict[str, Any] = {}
-    for header, (analyte, unit) in resolved.items():
-        series = df[header]
+    out: dict[Any, Any] = {}
+    for original, header, analyte, unit in resolved:
+        series = df[original]
         if analyte is None:
-            out[header] = series
+            out[original] = series
             continue
         name = analyte.name
         if name in maps:
@@ -447,35 +507,27 @@ def normalize_frame(
         if analyte.is_numeric:
             used = unit if unit is not None else (analyte.default_unit or "1")
             column_units[name] = used
-            if unit is None and analyte.has_unit:
+            assumed_here = unit is None and analyte.has_unit
+            if assumed_here:
                 assumed.append(name)
                 warnings.append(
                     f"{name}: no unit in the header {header!r}; assumed {used} "
                     "(data dictionary default)"
                 )
-            out[name] = _quantity_column(analyte, header, series, used, mws.get(name), issues)
+            out[name] = _quantity_column(
+                analyte,
+                header,
+                series,
+                used,
+                mws.get(name),
+                issues,
+                warnings if assumed_here else None,
+            )
         elif analyte.kind in ("category", "bool", "event"):
             out[name] = _category_column(analyte, header, series, issues, warnings)
         elif analyte.kind == "id":
             out[name] = series
-            text, missing = _text(series)
-            dup = (~missing) & text.duplicated(keep=False).to_numpy(dtype=bool) & unique_ids
-            pos = np.flatnonzero(dup)
-            counts = text.iloc[pos].value_counts()
-            issues.add(
-                pos,
-                header,
-                _raw_values(series, pos),
-                "error",
-                [
-                    f"patient_id {v!r} appears {counts[v]} times; identifiers must be unique"
-                    for v in text.iloc[pos].tolist()
-                ],
-            )
-            miss = np.flatnonzero(missing)
-            issues.add(
-                miss, header, [None] * len(miss), "warning", ["patient_id is missing"] * len(miss)
-            )
+            _check_ids(header, series, issues, unique_ids)
         else:  # text
             out[name] = series
     data = pd.DataFrame(out, index=df.index)

@@ -14,6 +14,7 @@ Decisions (documented here, tested in ``tests/inputs``):
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from typing import Final
 
@@ -136,8 +137,8 @@ def _in(analyte: Analyte, value: float, which: str) -> bool:
     return rng is not None and rng.low <= value <= rng.high
 
 
-def _alternative_unit(
-    analyte: Analyte, value: float, given_unit: str, which: str, mw: float | None
+def alternative_unit(
+    analyte: Analyte, value: float, given_unit: str, which: str, mw: float | None = None
 ) -> tuple[str, float] | None:
     """First accepted unit (other than ``given_unit``) in which ``value`` falls in the
     ``which`` range; returns (unit, value in the default unit)."""
@@ -166,7 +167,7 @@ def implausible_message(
         f"{analyte.name} {fmt_given(value)}{unit_text} is implausible "
         f"(plausible {_range_text(analyte, given_unit)})"
     )
-    alt = _alternative_unit(analyte, value, given_unit, "plausible", mw)
+    alt = alternative_unit(analyte, value, given_unit, "plausible", mw)
     if alt is not None:
         msg += f"; did you mean {fmt_given(value)} {alt[0]}?"
     return msg + " (not scored)"
@@ -184,7 +185,7 @@ def atypical_unit_hint(
     canonical = value * conversion_factor(given_unit, default, analyte.name, mw)
     if _in(analyte, canonical, "typical"):
         return None
-    alt = _alternative_unit(analyte, value, given_unit, "typical", mw)
+    alt = alternative_unit(analyte, value, given_unit, "typical", mw)
     if alt is None:
         return None
     return (
@@ -202,7 +203,7 @@ def category_code(analyte: Analyte, raw: object) -> float | str | None:
     """
     if isinstance(raw, bool):
         return float(raw) if analyte.kind in ("bool", "event") else None
-    if isinstance(raw, int | float):
+    if isinstance(raw, numbers.Real):
         value = float(raw)
         return value if value in analyte.numeric_codes() else None
     if isinstance(raw, str):
@@ -221,7 +222,7 @@ def category_code(analyte: Analyte, raw: object) -> float | str | None:
 def category_message(analyte: Analyte, raw: object) -> str:
     """Why ``raw`` is not an accepted value of a category/bool/event field."""
     extra = ""
-    if analyte.name == "sex" and isinstance(raw, int | float):
+    if analyte.name == "sex" and isinstance(raw, numbers.Real):
         extra = "; numeric sex codes differ between datasets: write F or M"
     elif analyte.name in ("ascites", "encephalopathy"):
         extra = " (numbers are Child-Pugh points)"

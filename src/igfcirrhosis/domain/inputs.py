@@ -15,6 +15,7 @@ Canonical encodings (what the scores read):
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -162,14 +163,18 @@ def _toggle(analyte: Analyte, value: float, mw: float | None) -> tuple[float | N
 
 
 def _parse_quantity(
-    analyte: Analyte, raw: RawValue, mw: float | None, warnings: list[str]
+    analyte: Analyte,
+    raw: RawValue,
+    mw: float | None,
+    warnings: list[str],
+    key_unit: str | None = None,
 ) -> FieldInput:
     name = analyte.name
     default = analyte.default_unit or "1"
     if isinstance(raw, bool):
         raise InputError(name, raw, not_a_number_message(name, raw, analyte))
     unit_given: str | None
-    if isinstance(raw, int | float):
+    if isinstance(raw, numbers.Real):
         number, unit_given = float(raw), None
         if not math.isfinite(number):
             raise InputError(name, raw, f"{name}: {raw!r} is not a finite number")
@@ -180,6 +185,8 @@ def _parse_quantity(
             raise InputError(name, raw, not_a_number_message(name, raw, analyte)) from exc
     else:
         raise InputError(name, raw, not_a_number_message(name, raw, analyte))
+    if unit_given is None:
+        unit_given = key_unit
     unit_used = unit_given if unit_given is not None else default
     try:
         factor = conversion_factor(unit_used, default, name, mw)
@@ -243,7 +250,8 @@ def parse_patient(
 ) -> PatientInput:
     """Parse one patient's ``KEY=VALUE`` input (``igfc assess``, ``POST /api/v1/assess``).
 
-    Keys are data-dictionary names or aliases; a value is a number in the default unit or a
+    Keys are data-dictionary names or aliases, optionally with a unit (``"bilirubin [umol/L]"``,
+    applying to values without their own); a value is a number in the default unit or a
     string with its unit (``"34 umol/L"``). ``molecular_weights`` overrides catalog molecular
     weights in g/mol (e.g. ``{"igfbp3": 30500.0}``). Raises :class:`InputError` (or its
     subclass :class:`UnitError`) for an unknown key, a non-number, a wrong-dimension unit, a
@@ -255,10 +263,13 @@ def parse_patient(
     warnings: list[str] = []
     given_as: dict[str, str] = {}
     for key, raw in values.items():
-        analyte = lookup(key)
+        name, key_unit = parse_header(key)
+        analyte = lookup(name)
         if analyte is None:
             raise _unknown_key(key)
         name = analyte.name
+        if key_unit is not None and not analyte.is_numeric:
+            raise UnitError(name, key, f"{name} takes no unit (got {key_unit!r} in {key!r})")
         if name in given_as:
             raise InputError(name, raw, f"{name} given twice (as {given_as[name]!r} and {key!r})")
         given_as[name] = key
@@ -267,7 +278,7 @@ def parse_patient(
             out_values[name] = math.nan
             continue
         if analyte.is_numeric:
-            fi = _parse_quantity(analyte, raw, mws.get(name), warnings)
+            fi = _parse_quantity(analyte, raw, mws.get(name), warnings, key_unit)
         elif analyte.kind in ("category", "bool", "event"):
             fi = _parse_category(analyte, raw, warnings)
         else:  # id, text
