@@ -175,3 +175,12 @@ def test_reference_mapping_with_unknown_analyte_is_rejected() -> None:
 def test_unknown_sds_method_is_rejected() -> None:
     with pytest.raises(ValueError, match="method"):
         igf_sds(50.0, 40.0, "M", method="bccg")  # type: ignore[arg-type]
+
+
+def test_to_dict_carries_the_cited_evidence_entries() -> None:
+    result = interpret(igf1_ng_ml=12.0, age_years=95, sex="M")
+    d = result.to_dict()
+    assert set(d["evidence"]) == set(result.evidence_ids())  # type: ignore[arg-type]
+    colombo = d["evidence"]["colombo2017-igf1-13"]  # type: ignore[index]
+    assert colombo["pmid"] == "27775431" and colombo["verification"] == "verified-abstract"
+    assert "bidlingmaier2014-igf1" in d["references"]  # type: ignore[operator]

@@ -492,6 +492,7 @@ class IgfInterpretation:
     statements: tuple[Statement, ...]
     references: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
+    evidence: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
     def for_analyte(self, analyte: str) -> tuple[Statement, ...]:
         return tuple(s for s in self.statements if s.analyte == analyte)
@@ -500,10 +501,12 @@ class IgfInterpretation:
         return tuple(s.evidence_id for s in self.statements if s.evidence_id is not None)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: ``statements``, ``references`` (tables used) and ``caveats``."""
+        """JSON-ready: ``statements``, ``references`` (tables used), ``evidence`` (the registry
+        entries cited, by id) and ``caveats``."""
         return {
             "statements": [s.to_dict() for s in self.statements],
             "references": {k: dict(v) for k, v in self.references.items()},
+            "evidence": {k: dict(v) for k, v in self.evidence.items()},
             "caveats": list(self.caveats),
         }
 
@@ -728,7 +731,7 @@ def interpret(
             continue
         if analyte in tables and age is not None and sex_code is not None:
             statements.append(_sds_statement(analyte, value, age, sex_code, tables[analyte]))
-            used[tables[analyte].id] = tables[analyte].summary()
+            used[tables[analyte].id] = tables[analyte].summary()  # also when age is out of range
         elif analyte not in tables:
             statements.append(
                 Statement(
@@ -797,4 +800,6 @@ def interpret(
         "IGF assays differ; literature cut-offs and reference tables apply to the assay and "
         "population they were derived in.",
     )
-    return IgfInterpretation(tuple(statements), used, caveats)
+    cited = {s.evidence_id for s in statements if s.evidence_id is not None}
+    evidence = {e.id: e.to_dict() for e in reg.entries if e.id in cited}
+    return IgfInterpretation(tuple(statements), used, caveats, evidence)
