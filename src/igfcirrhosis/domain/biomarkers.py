@@ -602,7 +602,7 @@ def _sds_statement(
         f"{label} {_fmt(value)} {unit} is SDS {z:+.2f} for a {_fmt(age)}-year-old "
         f"{_SEX_WORDS[_sex_code(sex, 'sex')]}, {where}, against {ref}.{unit_note} "
         f"Assays differ: the SDS is valid only if your laboratory's assay agrees with "
-        f"{table.assay.split(' (')[0]}. The reference comes from healthy people, so in cirrhosis "
+        f"{table.metadata.get('assay_short', table.assay)}. The reference comes from healthy people, so in cirrhosis "
         "the SDS shows the deficiency relative to health, not a cirrhosis norm."
     )
     return Statement(
