@@ -1,0 +1,133 @@
+"""``igfc simulate``, ``igfc validate-model`` and ``igfc export-sbml`` (heavy imports inside)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def simulate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")],
+    population: Annotated[int | None, typer.Option(
+        "--population", min=1, help="Run a virtual trial of N patients.")] = None,
+    days: Annotated[float | None, typer.Option(
+        "--days", min=0.1, help="Horizon in days (overrides simulation.days).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Seed of the virtual population (default population.seed).")]
+    = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 2,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write figures.")] = True,
+) -> None:
+    """Simulate a scenario: trajectories.parquet, summary.json and figures in OUT.
+
+    Examples:
+
+      igfc simulate examples/scenarios/child-pugh-b.toml -o out/b
+
+      igfc simulate examples/scenarios/mecasermin-child-pugh-b.toml -o out/trial
+      --population 500 --days 90 --seed 7
+    """
+    from igfcirrhosis.model.scenario import ScenarioError, load_scenario
+
+    try:
+        sc = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(str(exc))
+        return
+    if days is not None:
+        from dataclasses import replace
+
+        sc = replace(sc, days=days)
+    if population is None:
+        from igfcirrhosis.model.simulate import simulate_scenario
+
+        summary = simulate_scenario(sc, out, plots=plots)
+        base = summary["baseline"]["igf1_total"]["value"]
+        peak = summary["peaks"]["igf1_total"]["value"]
+        typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
+        return
+    _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots)
+
+
+def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
+    from igfcirrhosis.model.summary import dump
+
+    with Progress(TextColumn("virtual patients"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total}"), TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task("trial", total=n)
+        metrics = run_trial(sc, n, seed, workers=workers,
+                            progress=lambda k: bar.advance(task, k))
+    out.mkdir(parents=True, exist_ok=True)
+    summary = trial_summary(sc, metrics, n, seed, sc.days)
+    summary["files"] = write_trial(sc, metrics, out, plots)
+    dump(summary, out / "summary.json")
+    for arm in summary["arms"]:
+        st = arm["statistics"]["igf1_restoration"]
+        typer.echo(f"{arm['name']}: IGF-I restoration median {st['median']} "
+                   f"(90% {st['p05']}-{st['p95']}); free IGF-I above threshold "
+                   f"{arm['fraction_free_igf1_above_threshold']['value']}")
+    typer.echo(f"-> {out}")
+
+
+def validate_model(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+) -> None:
+    """Compare the model with published observations; exit 1 if any is outside tolerance.
+
+    Example: igfc validate-model --json
+    """
+    import json
+
+    from igfcirrhosis.model.validation import validation_report, validation_table
+
+    rows = validation_table()
+    if as_json:
+        typer.echo(json.dumps(validation_report(rows), indent=2, allow_nan=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="igfcirrhosis model validation")
+        for col in ("id", "expected", "simulated", "unit", "within", "kind", "source"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            exp: Any = r["expected"]
+            table.add_row(str(r["id"]), f"{exp['lower']:g}-{exp['upper']:g}",
+                          "-" if r["simulated"] is None else f"{r['simulated']:.4g}",
+                          str(r["unit"]), "yes" if r["within"] else "[red]NO[/red]",
+                          str(r["kind"]), str(r["source"]))
+        Console().print(table)
+        n_ok = sum(bool(r["within"]) for r in rows)
+        typer.echo(f"{n_ok}/{len(rows)} observations within tolerance")
+    if not all(r["within"] for r in rows):
+        raise typer.Exit(code=1)
+
+
+def export_sbml(
+    out: Annotated[Path, typer.Option("-o", "--out", help="SBML file to write.")],
+) -> None:
+    """Write the model as SBML Level 3 (opens in COPASI and tellurium).
+
+    Example: igfc export-sbml -o igf_axis.xml
+    """
+    from igfcirrhosis.model.sbml import export_sbml as _export
+
+    typer.echo(f"SBML Level 3 -> {_export(out)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the model commands to the ``igfc`` application."""
+    app.command("simulate")(simulate)
+    app.command("validate-model")(validate_model)
+    app.command("export-sbml")(export_sbml)
