@@ -37,9 +37,15 @@ def about() -> None:
 
 
 # --- command groups: each module defines register(app); one line each, heavy imports inside ---
+from igfcirrhosis.cli import model_commands  # noqa: E402
+
+model_commands.register(app)
 from igfcirrhosis.cli import assess_commands  # noqa: E402
 
 assess_commands.register(app)
+from igfcirrhosis.cli import cohort_commands  # noqa: E402
+
+cohort_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
