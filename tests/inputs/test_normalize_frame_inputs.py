@@ -270,3 +270,11 @@ def test_open_etiology_keeps_unknown_spellings_with_warnings() -> None:
     assert nf.data["etiology"].tolist()[:3] == ["HBV", "MASLD", "Wilson"]
     assert pd.isna(nf.data["etiology"].iloc[3])
     assert list(nf.issues["severity"]) == ["warning"]
+
+
+def test_infinite_numbers_are_errors() -> None:
+    nf = normalize_frame(pd.DataFrame({"crp": [1.0, np.inf, -np.inf], "alt": ["inf", "5", "7"]}))
+    assert np.isnan(nf.data["crp"].iloc[1]) and np.isnan(nf.data["crp"].iloc[2])
+    assert nf.data["crp"].iloc[0] == 1.0
+    got = set(zip(nf.issues["row"], nf.issues["column"], nf.issues["severity"], strict=True))
+    assert got == {(1, "crp", "error"), (2, "crp", "error"), (0, "alt", "error")}

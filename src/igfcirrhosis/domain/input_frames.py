@@ -28,6 +28,7 @@ from igfcirrhosis.domain.input_errors import InputError, UnitError
 from igfcirrhosis.domain.input_values import (
     COMMA_PATTERN,
     MISSING_TOKENS,
+    NAMED_QUANTITY_PATTERN,
     QUANTITY_PATTERN,
     alternative_unit,
     category_message,
@@ -166,7 +167,7 @@ def _quantity_column(
     n = len(series)
     given_units: npt.NDArray[Any] | None = None  # per-cell units where a cell carried one
     if _is_plain_numeric(series):
-        given = np.array(series.to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
+        given = series.to_numpy(dtype=np.float64, na_value=np.nan)  # may be read-only
         factor: FloatArray | float = header_factor
         bad = np.isinf(given)
     else:
@@ -184,12 +185,8 @@ def _quantity_column(
             pos = np.flatnonzero(need)
             sub = text.iloc[pos]
             comma = sub.str.match(COMMA_PATTERN).to_numpy(dtype=bool)
-            ext = sub.str.extract(QUANTITY_PATTERN)
-            ok = ext[0].notna().to_numpy(dtype=bool) & ~comma
-            nums = pd.to_numeric(ext[0], errors="coerce").to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )
-            units = ext[1].fillna("").to_numpy(dtype=object)
+            matched, nums, units = _split_quantities(sub)
+            ok = matched & ~comma
             bad_pos = pos[~ok]
             issues.add(
                 bad_pos,
@@ -223,7 +220,7 @@ def _quantity_column(
             "error",
             [f"{name}: {v!r} is not a finite number" for v in series.iloc[bad_pos]],
         )
-        given[bad] = np.nan
+        given = np.where(bad, np.nan, given)
     canonical: FloatArray = np.asarray(given * factor, dtype=np.float64)
     if hints is not None:
         own = given if given_units is None else given[given_units == None]  # noqa: E711
@@ -252,8 +249,7 @@ def _quantity_column(
         canonical[wrong] = np.nan
     rng = analyte.plausible
     if rng is not None:
-        with np.errstate(invalid="ignore"):
-            out = ~np.isnan(canonical) & ((canonical < rng.low) | (canonical > rng.high))
+        out = (canonical < rng.low) | (canonical > rng.high)  # NaN compares False
         if out.any():
             pos = np.flatnonzero(out)
             issues.add(
@@ -272,10 +268,39 @@ def _quantity_column(
     return canonical
 
 
+def _split_quantities(
+    text: pd.Series,
+) -> tuple[npt.NDArray[np.bool_], FloatArray, npt.NDArray[Any]]:
+    """Split ``"<number> <unit>"`` cells: (matched, number, unit text or "").
+
+    Uses pyarrow's RE2 ``extract_regex`` (about 7x faster than ``Series.str.extract``), with
+    the pandas method as fallback; the pattern is :data:`QUANTITY_PATTERN` either way.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a declared dependency
+        ext = text.str.extract(QUANTITY_PATTERN)
+        matched = ext[0].notna().to_numpy(dtype=bool)
+        numbers = ext[0]
+        units = ext[1].fillna("").to_numpy(dtype=object)
+    else:
+        arr = pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        res = pc.extract_regex(arr, NAMED_QUANTITY_PATTERN)
+        matched = np.asarray(res.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        numbers = pd.Series(res.field("number").to_numpy(zero_copy_only=False), dtype=object)
+        units = np.asarray(res.field("unit").to_numpy(zero_copy_only=False), dtype=object)
+        units[~matched] = ""
+    nums = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return matched, np.array(nums, copy=True), units
+
+
 def _median_hint(
     analyte: Analyte, header: str, given: FloatArray, unit: str, mw: float | None
 ) -> str | None:
-    finite = given[np.isfinite(given)]
+    # a hint, not a statistic: the median of at most ~10,000 evenly spaced cells (deterministic)
+    sample = given[:: max(1, given.size // 10_000)]
+    finite = sample[np.isfinite(sample)]
     if finite.size == 0 or analyte.typical is None:
         return None
     median = float(np.median(finite))

@@ -28,6 +28,8 @@ MISSING_TOKENS: Final = frozenset({"", "na", "n/a", "nan", "null", "missing", "-
 NUMBER_PATTERN: Final = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 #: A number, optional spaces, then an optional unit (anything else).
 QUANTITY_PATTERN: Final = rf"^\s*({NUMBER_PATTERN})\s*(.*?)\s*$"
+#: The same with named groups (``number``, ``unit``), RE2-compatible for pyarrow.
+NAMED_QUANTITY_PATTERN: Final = rf"^\s*(?P<number>{NUMBER_PATTERN})\s*(?P<unit>.*?)\s*$"
 COMMA_PATTERN: Final = r"^\s*[+-]?\d*,\d"
 _QUANTITY = re.compile(QUANTITY_PATTERN)
 _COMMA = re.compile(COMMA_PATTERN)

@@ -19,9 +19,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -77,16 +78,28 @@ _SPELLINGS: dict[str, str] = {
 _EQUIVALENT_ONLY = re.compile(r"eq\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry[Any]:
-    """The one pint registry of the package (pint defaults + ``data/units.txt``), cached."""
-    import pint
+_REGISTRY_LOCK = threading.Lock()
+_REGISTRY: list[Any] = []  # the one registry, once built
 
-    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(cache_folder=None)
-    path = resources.files("igfcirrhosis").joinpath("data", "units.txt")
-    with resources.as_file(path) as file:
-        ureg.load_definitions(str(file))
-    return ureg
+
+def registry() -> pint.UnitRegistry[Any]:
+    """The one pint registry of the package (pint defaults + ``data/units.txt``).
+
+    Built on first use (about 0.5 s) under a lock, so concurrent first calls (web workers)
+    cannot create two registries whose quantities would not mix.
+    """
+    if _REGISTRY:
+        return cast("pint.UnitRegistry[Any]", _REGISTRY[0])
+    with _REGISTRY_LOCK:
+        if not _REGISTRY:
+            import pint
+
+            ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(cache_folder=None)
+            path = resources.files("igfcirrhosis").joinpath("data", "units.txt")
+            with resources.as_file(path) as file:
+                ureg.load_definitions(str(file))
+            _REGISTRY.append(ureg)
+    return cast("pint.UnitRegistry[Any]", _REGISTRY[0])
 
 
 def tidy_unit(text: str) -> str:
