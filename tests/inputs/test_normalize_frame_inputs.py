@@ -278,3 +278,18 @@ def test_infinite_numbers_are_errors() -> None:
     assert nf.data["crp"].iloc[0] == 1.0
     got = set(zip(nf.issues["row"], nf.issues["column"], nf.issues["severity"], strict=True))
     assert got == {(1, "crp", "error"), (2, "crp", "error"), (0, "alt", "error")}
+
+
+def test_unrecognised_headers_that_look_known_are_warned_about() -> None:
+    df = pd.DataFrame({"Bilirubin umol/L": [34.0], "albumine": [3.0], "stage": [4], "chol": [200]})
+    nf = normalize_frame(df)
+    assert list(nf.data.columns) == list(df.columns)  # all passed through, none scored
+    hints = [w for w in nf.warnings if "not in the data dictionary" in w]
+    assert len(hints) == 2
+    assert "'Bilirubin umol/L'" in hints[0] and "did you mean bilirubin?" in hints[0]
+    assert "'albumine'" in hints[1] and "did you mean albumin?" in hints[1]
+
+
+def test_pbc_has_no_false_header_hints() -> None:
+    nf = normalize_frame(_pbc())
+    assert not [w for w in nf.warnings if "not in the data dictionary" in w]

@@ -182,3 +182,13 @@ def test_convert_identity_returns_a_copy() -> None:
 def test_registry_is_one_cached_instance_with_international_unit() -> None:
     assert registry() is registry()
     assert registry().Quantity(1, "IU/L").to("U/L").magnitude == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("ucum", "spelled"),
+    [("10*9/L", "10^9/L"), ("10*3/uL", "10^3/uL"), ("[iU]/L", "U/L"), ("a", "years"),
+     ("d", "days"), ("umol/L", "µmol/L"), ("ug/L", "ng/mL")],
+)  # fmt: skip
+def test_ucum_codes_parse(ucum: str, spelled: str) -> None:
+    """FHIR valueQuantity.code is UCUM; it must read the same as the lab spelling."""
+    assert conversion_factor(ucum, spelled) == pytest.approx(1.0, rel=1e-12)

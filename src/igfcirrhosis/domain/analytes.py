@@ -238,10 +238,11 @@ def lookup(name_or_alias: str) -> Analyte | None:
     return None if name is None else catalog()[name]
 
 
-def suggest(name: str, n: int = 3) -> list[str]:
-    """Canonical names whose name or alias is close to ``name`` (difflib), best first."""
+def suggest(name: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Canonical names whose name or alias is close to ``name`` (difflib ratio >= ``cutoff``),
+    best first."""
     index = _alias_index()
-    matches = difflib.get_close_matches(normalize_key(name), list(index), n=n * 3, cutoff=0.6)
+    matches = difflib.get_close_matches(normalize_key(name), list(index), n=n * 3, cutoff=cutoff)
     out: list[str] = []
     for m in matches:
         if index[m] not in out:

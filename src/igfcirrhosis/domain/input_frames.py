@@ -15,6 +15,7 @@ stated in ``warnings``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -23,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from igfcirrhosis.domain.analytes import Analyte, lookup
+from igfcirrhosis.domain.analytes import Analyte, lookup, suggest
 from igfcirrhosis.domain.input_errors import InputError, UnitError
 from igfcirrhosis.domain.input_values import (
     COMMA_PATTERN,
@@ -427,6 +428,20 @@ def _presence_coded(
     return out
 
 
+def _unknown_header_hint(header: str) -> str | None:
+    """A warning for an unrecognised header that looks like a known column (a misspelling,
+    or a unit without brackets such as "Bilirubin umol/L"); None when nothing is close."""
+    first = re.split(r"[\s,;]+", header.strip(), maxsplit=1)[0]
+    analyte = lookup(first) if first != header.strip() else None
+    close = [analyte.name] if analyte is not None else suggest(header, n=1, cutoff=0.8)
+    if not close:
+        return None
+    return (
+        f"column {header!r} is not in the data dictionary: kept as is, not scored; did you "
+        f"mean {close[0]}? (a unit goes in brackets: '{close[0]} [unit]')"
+    )
+
+
 def _check_ids(header: str, series: pd.Series, issues: _Issues, unique: bool) -> None:
     """Error issue on every row of a repeated patient_id (if ``unique``); warning if missing."""
     text, missing = _text(series)
@@ -523,6 +538,9 @@ def normalize_frame(
         series = df[original]
         if analyte is None:
             out[original] = series
+            hint = _unknown_header_hint(header)
+            if hint is not None:
+                warnings.append(hint)
             continue
         name = analyte.name
         if name in maps:
