@@ -54,6 +54,44 @@ def test_spearman_vs_cor_test(pbc: pd.DataFrame, r_ref: dict[str, Any]) -> None:
     json.dumps(c.to_dict(), allow_nan=False)
 
 
+def test_spearman_without_ties_as89_vs_cor_test(r_ref: dict[str, Any]) -> None:
+    """R (no ties, n <= 1290: exact for n <= 9, AS 89 Edgeworth series above)::
+
+    for (n in c(5, 8, 9, 10, 30, 60)) {
+      x <- pbc$age[1:n]; y <- pbc$time[1:n]
+      cor.test(x, y, method = "spearman")$p.value    # n = 60: 0.0381843993331397
+      cor.test(x, -y, method = "spearman")$p.value
+    }
+    cor.test(1:7, c(2, 1, 4, 3, 7, 5, 6), method = "spearman")$p.value   # 0.0341269841269841
+    cor.test(1:7, c(7, 6, 5, 4, 3, 1, 2), method = "spearman")$p.value   # 0.00277777777777778
+    cor.test(1:12, c(1, 3, 2, 4, 6, 5, 7, 9, 8, 10, 12, 11),
+             method = "spearman")$p.value                                 # 0 (R clips)
+    """
+    for case in r_ref["spearman_exact"]:
+        df = pd.DataFrame({"x": case["x"], "y": case["y"]}).assign(z=lambda d: -d["y"])
+        a = SpearmanCorrelation().fit(df, "x", "y")
+        b = SpearmanCorrelation().fit(df, "x", "z")
+        assert rel_diff([a.rho_, a.p_value_], [case["rho"], case["p"]]) < TOL, case["n"]
+        assert rel_diff([b.rho_, b.p_value_], [case["rho_flipped"], case["p_flipped"]]) < TOL
+        assert a.p_method_ == (
+            "exact (all rankings)" if case["n"] <= 9 else "AS 89 Edgeworth series"
+        )
+    for case in r_ref["spearman_exact_strong"]:
+        df = pd.DataFrame({"x": case["x"], "y": case["y"]})
+        s = SpearmanCorrelation().fit(df, "x", "y")
+        assert s.p_value_ == pytest.approx(case["p"], rel=TOL, abs=0)
+    # the forced t approximation differs from the exact p-value on small samples
+    df = pd.DataFrame({"x": range(1, 8), "y": [2, 1, 4, 3, 7, 5, 6]})
+    t = SpearmanCorrelation().fit(df, "x", "y", p_method="t")
+    assert t.p_value_ != pytest.approx(0.0341269841269841, rel=1e-3)
+
+
+def test_spearman_exact_small_by_hand() -> None:
+    """n = 3, rho = 1: only the identity ranking of 3! = 6 has S = 0, so p = 2 * 1/6."""
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [10.0, 20.0, 30.0]})
+    assert SpearmanCorrelation().fit(df, "x", "y").p_value_ == pytest.approx(1 / 3)
+
+
 def test_spearman_ci_contains_rho_and_bad_method() -> None:
     lo, hi = spearman_ci(0.5, 30)
     assert lo < 0.5 < hi

@@ -23,7 +23,7 @@ def _compare(a: object, b: object, path: str) -> None:
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             _compare(x, y, f"{path}[{i}]")
     elif isinstance(a, float) and isinstance(b, (int, float)):
-        assert np.isclose(a, b, rtol=1e-12, atol=0), (path, a, b)
+        assert np.isclose(a, b, rtol=1e-9, atol=0), (path, a, b)
     else:
         assert a == b, (path, a, b)
 

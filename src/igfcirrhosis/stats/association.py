@@ -1,9 +1,10 @@
 """Association: Spearman correlation with a CI, logistic regression (ORs), paired tests.
 
-- :class:`SpearmanCorrelation`: rho and its p-value from scipy (t approximation with n - 2
-  degrees of freedom, which is what R's ``cor.test(method = "spearman")`` uses whenever there are
-  ties or n > 1290; without ties and n <= 1290 R computes an exact/Edgeworth p-value instead and
-  the two differ). CI: Fisher's z transform ``tanh(atanh(rho) -/+ z * SE)`` with
+- :class:`SpearmanCorrelation`: rho (scipy) and its two-sided p-value by R's rule
+  (``cor.test(method = "spearman")``): with ties or n > 1290, the t approximation with n - 2
+  degrees of freedom; otherwise AS 89 (Best & Roberts 1975): exact enumeration of all n!
+  rankings for n <= 9, its Edgeworth series above (which R clips to [0, 1], so a very strong
+  correlation can get p = 0). ``p_method="t"`` forces the t approximation. CI: Fisher's z transform ``tanh(atanh(rho) -/+ z * SE)`` with
   ``SE = sqrt((1 + rho^2 / 2) / (n - 3))`` (Bonett & Wright 2000, ``ci_method="bonett-wright"``,
   default; suited to Spearman's rho) or ``SE = 1 / sqrt(n - 3)`` (``ci_method="fisher"``, the
   Pearson formula).
@@ -19,6 +20,7 @@ Rows with a missing value in a used column are excluded and counted (``n_missing
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -35,13 +37,59 @@ from igfcirrhosis.stats.roc import (
     numeric_column,
 )
 
-__all__ = ["LogisticRegression", "PairedComparison", "SpearmanCorrelation", "spearman_ci"]
+__all__ = [
+    "LogisticRegression",
+    "PairedComparison",
+    "SpearmanCorrelation",
+    "spearman_ci",
+    "spearman_p_as89",
+]
 
 FloatArray = NDArray[np.float64]
 
 
 def _none(x: float) -> float | None:
     return None if x is None or not np.isfinite(x) else float(x)
+
+
+def _as89_upper_or_lower(n: int, s_int: float, lower: bool) -> float:
+    """AS 89: P(S >= s_int), or P(S < s_int) if ``lower``, S = sum of squared rank
+    differences of a random ranking of n items."""
+    p0 = 0.0 if lower else 1.0
+    if s_int <= 0:
+        return p0
+    s_max = n * (n * n - 1) / 3
+    if s_int > s_max:
+        return 1 - p0
+    if n <= 9:  # exact: every permutation of 1..n
+        perms = np.array(list(itertools.permutations(range(n))), dtype=np.int64)
+        d2 = ((perms - np.arange(n)) ** 2).sum(axis=1)
+        upper = float(np.mean(d2 >= s_int))
+        return 1 - upper if lower else upper
+    # Edgeworth series of AS 89 (coefficients from Best & Roberts 1975)
+    c = (0.2274, 0.2531, 0.1745, 0.0758, 0.1033, 0.3932, 0.0879, 0.0151, 0.0072, 0.0831,
+         0.0131, 4.6e-4)  # fmt: skip
+    b = 1 / n
+    x = (6 * (s_int - 1) * b / (n * n - 1) - 1) * np.sqrt(n - 1)
+    y = x * x
+    u = x * b * (
+        c[0] + b * (c[1] + c[2] * b)
+        + y * (-c[3] + b * (c[4] + c[5] * b)
+               - y * b * (c[6] + c[7] * b - y * (c[8] - c[9] * b + y * b * (c[10] - c[11] * y))))
+    )  # fmt: skip
+    corr = u / np.exp(y / 2)
+    p = (-corr if lower else corr) + (stats.norm.cdf(x) if lower else stats.norm.sf(x))
+    return float(min(max(p, 0.0), 1.0))
+
+
+def spearman_p_as89(rho: float, n: int) -> float:
+    """Two-sided p-value of Spearman's rho without ties, as R's ``cor.test`` (n <= 1290)."""
+    q = (n**3 - n) * (1 - rho) / 6
+    if q > (n**3 - n) / 6:  # negative rho: upper tail of S
+        p = _as89_upper_or_lower(n, round(q), lower=False)
+    else:
+        p = _as89_upper_or_lower(n, round(q) + 2, lower=True)
+    return float(min(2 * p, 1.0))
 
 
 def spearman_ci(
@@ -74,6 +122,7 @@ class SpearmanCorrelation:
         y_col: str,
         conf_level: float = 0.95,
         ci_method: Literal["bonett-wright", "fisher"] = "bonett-wright",
+        p_method: Literal["auto", "t"] = "auto",
     ) -> SpearmanCorrelation:
         x, y = numeric_column(df, x_col), numeric_column(df, y_col)
         ok = ~(np.isnan(x) | np.isnan(y))
@@ -90,6 +139,13 @@ class SpearmanCorrelation:
         self.x_, self.y_ = x[ok], y[ok]
         res = stats.spearmanr(self.x_, self.y_)
         self.rho_, self.p_value_ = float(res.statistic), float(res.pvalue)
+        ties = np.unique(self.x_).size < self.n_ or np.unique(self.y_).size < self.n_
+        if p_method not in ("auto", "t"):
+            raise DiagnosticDataError(f"p_method must be 'auto' or 't', not {p_method!r}")
+        self.p_method_ = "t approximation, n - 2 df"
+        if p_method == "auto" and not ties and self.n_ <= 1290 and np.isfinite(self.rho_):
+            self.p_value_ = spearman_p_as89(self.rho_, self.n_)
+            self.p_method_ = "exact (all rankings)" if self.n_ <= 9 else "AS 89 Edgeworth series"
         self.ci_ = spearman_ci(self.rho_, self.n_, conf_level, ci_method)
         return self
 
@@ -120,7 +176,7 @@ class SpearmanCorrelation:
                 "fisher": "Fisher z, SE 1/sqrt(n - 3)",
             }[self.ci_method],
             "p_value": _none(self.p_value_),
-            "p_method": "t approximation, n - 2 df",
+            "p_method": self.p_method_,
             "n": self.n_,
             "n_missing": self.n_missing_,
         }
