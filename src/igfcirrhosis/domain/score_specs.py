@@ -147,10 +147,10 @@ def _unmet(
 ) -> NDArray[np.int64]:
     bits = np.zeros(n, dtype=np.int64)
     for k, alternatives in enumerate(requirements):
-        have = np.zeros(n, dtype=bool)
-        for col in alternatives:
-            have |= present[col]
-        bits |= np.where(have, 0, 1 << k).astype(np.int64)
+        have = present[alternatives[0]]
+        for col in alternatives[1:]:
+            have = have | present[col]
+        bits |= (~have).astype(np.int64) << k
     return bits
 
 
