@@ -20,7 +20,7 @@ def test_one_row_per_patient_with_sex_and_age(examples: Path, name: str) -> None
     assert f["sex"].tolist() == ["F", "M", "M"]
     # p1 born 1968-03-14, first observation 2024-01-10 -> 55; p2 1955-11-02 / 2024-02-01 -> 68;
     # p3 born "1972" (taken as 1972-07-01) / 2024-03-05 -> 51
-    assert f["age"].tolist() == [55.0, 68.0, 51.0]
+    assert f["age [years]"].tolist() == [55.0, 68.0, 51.0]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -120,3 +120,22 @@ def test_duplicate_patient_is_an_error(tmp_path: Path) -> None:
         CohortInputError, match=r"x\.ndjson: row 2, column 'id': Patient 'a' repeats"
     ):
         read_cohort(path)
+
+
+def test_observation_for_a_patient_without_patient_resource(tmp_path: Path) -> None:
+    obs = {
+        "resourceType": "Observation",
+        "id": "x1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2484-4"}]},
+        "subject": {"reference": "Patient/zz"},
+        "effectiveDateTime": "2024-05-01",
+        "valueQuantity": {"value": 7.5, "system": "http://unitsofmeasure.org", "code": "nmol/L"},
+    }
+    path = tmp_path / "x.ndjson"
+    path.write_text(json.dumps(obs) + "\n")
+    read = read_cohort(path)
+    assert read.frame["patient_id"].tolist() == ["zz"]
+    assert read.frame["igf1 [nmol/L]"].tolist() == [7.5]  # one unit: kept as given
+    assert read.frame["age [years]"].isna().all()
+    assert any("without a Patient resource: ['zz']" in n for n in read.notes)

@@ -161,3 +161,17 @@ def test_api_metadata_headers_accepted(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_unit_from_label(label: str, unit: str | None) -> None:
     assert unit_from_label(label) == unit
+
+
+def test_header_only_export(tmp_path: Path, examples: Path) -> None:
+    header = (examples / "redcap_export.csv").read_text().splitlines()[0]
+    path = tmp_path / "export.csv"
+    path.write_text(header + "\n")
+    with pytest.raises(CohortInputError, match=r"export\.csv: REDCap export has no data rows"):
+        read_redcap(path, examples / "redcap_data_dictionary.csv")
+
+
+def test_unchecked_checked_spelling(tmp_path: Path, examples: Path) -> None:
+    path = _edit_export(tmp_path, examples, "54,2,3,1,1,0,0", "54,2,3,1,Checked,Unchecked,Checked")
+    read = read_cohort(path, data_dictionary=tmp_path / "dd.csv")
+    assert read.frame["complications"].iloc[0] == "GI bleeding;Hepatocellular carcinoma"

@@ -229,12 +229,12 @@ def _component_points(cp: NDArray[Any], rng: np.random.Generator) -> NDArray[np.
     return points
 
 
-def _in_band(lab: str, points: NDArray[np.int64], rng: np.random.Generator) -> NDArray[Any]:
+def _in_band(lab: str, points: NDArray[np.int64], rng: np.random.Generator) -> NDArray[np.float64]:
     import numpy as np
 
     bands = np.array(LAB_BANDS[lab])
     lo, hi = bands[points - 1, 0], bands[points - 1, 1]
-    return np.round(rng.uniform(lo, hi), LAB_DECIMALS[lab])
+    return np.asarray(np.round(rng.uniform(lo, hi), LAB_DECIMALS[lab]), dtype=np.float64)
 
 
 def _by_class(cp: NDArray[Any]) -> Any:
@@ -261,7 +261,9 @@ def _lognormal(
 
 def _mix(z0: NDArray[np.float64], z1: NDArray[np.float64], rho: float) -> NDArray[np.float64]:
     """A standard normal correlated ``rho`` with ``z0``."""
-    return rho * z0 + (1.0 - rho**2) ** 0.5 * z1
+    import numpy as np
+
+    return np.asarray(rho * z0 + (1.0 - rho**2) ** 0.5 * z1, dtype=np.float64)
 
 
 def _linear_predictor(cov: dict[str, Any]) -> NDArray[np.float64]:
@@ -374,7 +376,7 @@ def summarize_demo(frame: pd.DataFrame, horizon: float = 90.0) -> dict[str, Any]
             "n": int(m.sum()),
             "median_igf1": float(np.median(frame["igf1"][m])) if m.any() else None,
         }
-    km = {}
+    km: dict[str, dict[str, float | int | None]] = {}
     low = frame["igf1"].to_numpy(float) < IGF1_CUTOFF
     for name, m in (("igf1 >= 13", ~low), ("igf1 < 13", low)):
         if not m.any():

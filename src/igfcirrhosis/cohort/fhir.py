@@ -1,7 +1,7 @@
 """FHIR R4 Patient and Observation resources (a Bundle in JSON, or NDJSON) → one row per patient.
 
 * **Patient** → ``patient_id`` (``Patient.id``), ``sex`` (``gender`` female/male → F/M; other or
-  unknown → missing, with a note), ``age`` (below).
+  unknown → missing, with a note), ``age [years]`` (below).
 * **Observation** → a column chosen by its LOINC code (``code.coding`` with system
   ``http://loinc.org``; table :data:`LOINC`, from CLINICAL-NOTES.md). The value is
   ``valueQuantity.value``; the unit is ``valueQuantity.code`` with system
@@ -343,7 +343,7 @@ def _wide(
                 f"patient {pid}: gender {gender!r} is neither female nor male; sex missing"
             )
     columns["sex"] = pd.Series(sexes, dtype="string")
-    columns["age"] = pd.Series(
+    columns["age [years]"] = pd.Series(
         [_age(pid, patients.get(pid), baseline, notes) for pid in ids], dtype="Float64"
     )
     for column in dict.fromkeys(LOINC.values()):

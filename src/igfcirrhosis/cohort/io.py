@@ -126,7 +126,7 @@ def read_delimited(path: Path, sep: str = ",") -> pd.DataFrame:
         raise CohortInputError(f"{path}: row 1 (header), column {col} has no name")
     id_cols = {h: "string" for h in header if _base_name(h) in ID_COLUMNS}
     try:
-        return pd.read_csv(path, sep=sep, dtype=id_cols, skip_blank_lines=False)  # type: ignore[arg-type]
+        return pd.read_csv(path, sep=sep, dtype=id_cols, skip_blank_lines=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise CohortInputError(
             f"{path}: could not read as {'CSV' if sep == ',' else 'TSV'}: {exc}"
@@ -195,7 +195,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
             raise CohortInputError(f"{path}: no sheet number {chosen}; sheets are {names}")
         head = pd.read_excel(book, sheet_name=chosen, nrows=0)
         id_cols = {h: "string" for h in head.columns if _base_name(str(h)) in ID_COLUMNS}
-        frame = pd.read_excel(book, sheet_name=chosen, dtype=id_cols)  # type: ignore[arg-type]
+        frame = pd.read_excel(book, sheet_name=chosen, dtype=id_cols)
     unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:")]
     if unnamed:
         col = list(frame.columns).index(unnamed[0]) + 1
