@@ -187,6 +187,10 @@ def test_pbc_cohort_normalises_through_aliases() -> None:
         pd.testing.assert_series_equal(data[passthrough], df[passthrough])
     assert nf.n_errors == 0
     assert set(nf.issues["severity"]) <= {"warning"}
+    assert not [w for w in nf.warnings if "median" in w]  # PBC's units are the defaults
+    assert set(nf.assumed_units) == {
+        "time", "age", "bilirubin", "albumin", "ast", "platelets", "prothrombin_time",
+    }  # fmt: skip
 
 
 def test_pbc_presence_coded_ascites_is_not_read_as_points() -> None:

@@ -332,3 +332,12 @@ def test_key_may_carry_the_unit() -> None:
     assert not p.fields["bilirubin"].assumed_unit
     with pytest.raises(UnitError, match="takes no unit"):
         parse_patient({"ascites [g/L]": "mild"})
+
+
+def test_igfbp3_in_ng_per_ml_as_printed_by_the_review_is_caught() -> None:
+    """The review prints the IGFBP-3 cut-off as 6 "ng/ml"; 6 ng/mL = 0.006 mg/L is not a
+    serum level, so it is flagged and the mg/L reading is offered."""
+    p = parse_patient({"igfbp3": "6 ng/mL"})
+    assert p.fields["igfbp3"].flag == "implausible"
+    assert "did you mean 6 mg/L?" in (p.fields["igfbp3"].message or "")
+    assert parse_patient({"igfbp3": "6 mg/L"}).values["igfbp3"] == 6.0
