@@ -46,6 +46,9 @@ assess_commands.register(app)
 from igfcirrhosis.cli import cohort_commands  # noqa: E402
 
 cohort_commands.register(app)
+from igfcirrhosis.cli import demo_commands  # noqa: E402
+
+demo_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
