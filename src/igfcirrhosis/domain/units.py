@@ -3,8 +3,9 @@
 * ``registry()`` builds ONE pint ``UnitRegistry`` on first use (pint's defaults plus
   ``data/units.txt``) and caches it; pint is imported only then.
 * ``parse_unit("µmol/L")`` accepts the spellings labs print: micro as ``µ``/``μ``/``u``/``mc``,
-  ``dl``/``dL``, ``10^9/L``, ``x10^9/L``, ``10*9/L`` (UCUM), ``10^3/uL``, ``K/uL``, ``G/L``,
-  ``/mm3``, ``sec``, ``years``, ``%``, ``IU/L``, UCUM annotations (``{INR}``) are dropped.
+  ``dl``/``dL``, ``10^9/L``, ``x10^9/L``, ``×10⁹/L``, ``10*9/L`` (UCUM), ``10^3/uL``, ``K/uL``,
+  ``G/L``, ``/mm3``, ``mm³``, ``sec``, ``years``, ``%``, ``IU/L``; UCUM annotations
+  (``{INR}``) are dropped.
 * ``conversion_factor`` / ``convert`` multiply by ONE factor computed (and cached) per
   (from, to, analyte, molecular weight): vectorised and fast on millions of values.
 * Mass <-> molar concentration uses the analyte's molecular weight from the catalog as an
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 _MICRO = str.maketrans({"\u00b5": "u", "\u03bc": "u", "\u00d7": "x"})
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_POWER_OF_TEN = re.compile(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _UCUM_ANNOTATION = re.compile(r"\{[^}]*\}")
 _COUNT = re.compile(
     r"^(?:x|\*)?10(?:\^|\*\*|\*|e)(\d{1,2})/(l|ul|ml|mm3|mm\^3|mm\*\*3|nl)$", re.IGNORECASE
@@ -105,7 +108,8 @@ def registry() -> pint.UnitRegistry[Any]:
 def tidy_unit(text: str) -> str:
     """The unit as typed, normalised for matching: micro sign -> ``u``, no spaces, ``mcg`` ->
     ``ug``, ``dl``/``ml`` -> ``dL``/``mL``, UCUM annotations dropped (``{INR}``)."""
-    s = _UCUM_ANNOTATION.sub("", text.translate(_MICRO))
+    s = _POWER_OF_TEN.sub(lambda m: "10^" + m.group(1), text)  # 10⁹/L -> 10^9/L
+    s = _UCUM_ANNOTATION.sub("", s.translate(_MICRO).translate(_SUPERSCRIPT))
     s = re.sub(r"\s+", "", s)
     s = re.sub(r"mc(g|mol)", r"u\1", s)
     return re.sub(r"(?<=[/munpdk])l\b", "L", s)
