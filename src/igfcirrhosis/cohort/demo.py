@@ -19,8 +19,9 @@ source, made only to be clinically plausible in direction):
 3. IGF-I (ng/mL) is log-normal with median ``88·exp(-0.12·(CP score − 5))`` and log-SD 0.90,
    chosen to match Assy et al., J Hepatol 1998: IGF-I 76 ng/mL at CP 5-8 vs 49 ng/mL at CP 9-12
    (medians here 76.7 and 48.8 on the 200,000-patient reference population; Assy's summary
-   statistic is taken as a median). The wide log-SD puts ≈ 5 % of patients below 13 ng/mL. IGF-I is 15 % lower
-   with GI bleeding (the review: IGF-I differs with upper GI bleeding; direction illustrative).
+   statistic is taken as a median). The wide log-SD puts ≈ 5 % of patients below 13 ng/mL.
+   IGF-I is 15 % lower with GI bleeding (the review: IGF-I differs with upper GI bleeding;
+   direction and size illustrative).
 4. IGFBP-3 (mg/L) log-normal, median ``2.1·exp(-0.17·(CP score − 5))``, log-SD 0.35, correlated
    0.6 with IGF-I on the log scale: ≈ 1.7 mg/L at CP 5-8 vs ≈ 0.86 mg/L at CP 9-12 (Assy 1998).
    IGF-II (ng/mL) log-normal, medians A 450 / B 330 / C 220, log-SD 0.35, correlation 0.5 with
@@ -35,13 +36,13 @@ source, made only to be clinically plausible in direction):
    illustrative).
 6. CRP (mg/L) medians 4/7/12, log-SD 0.8; AFP (ng/mL) median 4 (log-SD 0.7), with HCC median
    40 (log-SD 1.5); platelets (10^9/L) medians 150/110/85, log-SD 0.35; spleen length (cm) mean
-   12.0/13.5/14.5, SD 1.8, 0.8 cm longer per log-unit of IGF-I below its class median (the
-   review: splenomegaly more frequent with abnormal IGF-I [5]); creatinine (mg/dL) medians
-   0.80/0.90/1.15, log-SD 0.3; sodium (mmol/L) means 139/137/133.5, SD 3.5. GI bleeding 8/18/28 %,
-   HCC 6/9/12 % by class. Age N(57, 11) in 18-90 y, 65 % male, etiology mix
-   :data:`ETIOLOGY_MIX` (all illustrative).
+   12.0/13.5/14.5, SD 1.8, 0.8 cm longer per log-unit of IGF-I below the patient's expected
+   median (not for malignant ascites; the review: splenomegaly more frequent with abnormal
+   IGF-I [5]); creatinine (mg/dL) medians 0.80/0.90/1.15, log-SD 0.3; sodium (mmol/L) means
+   139/137/133.5, SD 3.5. GI bleeding 8/18/28 %, HCC 6/9/12 % by class. Age N(57, 11) in
+   18-90 y, 65 % male, etiology mix :data:`ETIOLOGY_MIX` (all illustrative).
 7. Survival: death has a Weibull hazard (shape 0.8, decreasing; time in days),
-   ``λ_i = c_g · exp(0.25 (CP score − 7) − 0.4 ln(IGF-I / 50) + 0.5 HCC + 1.2 malignant ascites)``
+   ``λ_i = c_g·exp(0.25 (CP score − 7) − 0.4 ln(IGF-I/50) + 0.5 HCC + 1.2 malignant ascites)``
    with a scale ``c_g`` per IGF-I group (< 13 or ≥ 13 ng/mL). Liver transplant is a competing
    event with constant hazard 0 / 0.0001 / 0.0004 per day by class; administrative censoring is
    uniform on 180-1825 days, so nobody is censored administratively before day 90.
@@ -53,6 +54,10 @@ source, made only to be clinically plausible in direction):
    and the result is stored in :data:`HAZARD_SCALE` (a test re-derives it).
    A sample's KM differs from the target by sampling error only. Times are rounded *up* to
    whole days, so a death in (89, 90] d counts by day 90 as it does in continuous time.
+
+Measured (lifelines KM, seed 20261125): n = 100,000 → 94.3 % (IGF-I ≥ 13, n = 94,778) vs
+62.8 % (< 13, n = 5,222); n = 20,000 → 94.1 % vs 64.4 % (n < 13 = 1,025); the default n = 400 →
+94.7 % (n = 374) vs 69.2 % (n = 26) — at n = 26 the binomial SE is ≈ 9.5 percentage points.
 """
 
 from __future__ import annotations
@@ -195,9 +200,8 @@ def _covariates(n: int, rng: np.random.Generator) -> dict[str, Any]:
     )
     out["afp"] = np.round(afp, 1)
     out["platelets"] = np.round(_lognormal(rng, by_class(150.0, 110.0, 85.0), 0.35))
-    spleen = rng.normal(by_class(12.0, 13.5, 14.5), 1.8) - 0.8 * (
-        np.log(out["igf1"]) - np.log(igf1_median)
-    )
+    below_expected = np.where(malignant, 0.0, np.log(igf1_median) - np.log(out["igf1"]))
+    spleen = rng.normal(by_class(12.0, 13.5, 14.5), 1.8) + 0.8 * below_expected
     out["spleen_length"] = np.round(np.clip(spleen, 7.0, 25.0), 1)
     out["gi_bleeding"] = gi_bleeding
     out["hcc"] = hcc
