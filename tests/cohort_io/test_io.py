@@ -153,3 +153,17 @@ def test_excel_note_sheet(tmp_path: Path) -> None:
 def test_write_refuses_json(tmp_path: Path) -> None:
     with pytest.raises(CohortInputError, match=r"cannot write \.json"):
         write_frame(_table(), tmp_path / "c.json")
+
+
+def test_real_mayo_pbc_csv() -> None:
+    """The bundled Mayo PBC data (R survival::pbc): 418 patients, 20 columns, the 106 patients
+    who were not randomised have trt NA; nothing excluded."""
+    from importlib import resources
+
+    path = resources.files("igfcirrhosis").joinpath("data", "pbc", "pbc.csv")
+    read = read_cohort(str(path))
+    assert read.frame.shape == (418, 20)
+    assert read.frame["id"].iloc[:3].tolist() == ["1", "2", "3"]  # identifiers as text
+    assert int(read.frame["trt"].isna().sum()) == 106
+    assert read.frame["bili"].iloc[0] == 14.5
+    assert read.excluded.empty
