@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from igfcirrhosis.domain.scores_common import (
     FloatArray,
@@ -130,17 +130,25 @@ def _bilirubin_points(bili_mg_dl: FloatArray, cholestatic: FloatArray) -> FloatA
     if cholestatic.ndim == 0 and not np.isnan(cholestatic):
         edges = _BILI_EDGES_CHOLESTATIC if cholestatic == 1 else _BILI_EDGES
         return points_higher_worse(bili_mg_dl, *edges)
-    low = np.where(cholestatic == 1, _BILI_EDGES_CHOLESTATIC[0], _BILI_EDGES[0])
-    high = np.where(cholestatic == 1, _BILI_EDGES_CHOLESTATIC[1], _BILI_EDGES[1])
-    low = np.where(np.isnan(cholestatic), np.nan, low)
-    return points_higher_worse(bili_mg_dl, low, high)
+    # per row: edges + cholestatic * (cholestatic edges - edges); NaN flag -> NaN edges
+    (lo, hi), (clo, chi) = _BILI_EDGES, _BILI_EDGES_CHOLESTATIC
+    return points_higher_worse(bili_mg_dl, lo + cholestatic * (clo - lo),
+                               hi + cholestatic * (chi - hi))
 
 
-def _class_codes(points: FloatArray, b_from: float, c_from: float) -> np.ndarray:
-    """0 where missing, 1 (A) below ``b_from``, 2 (B), 3 (C) from ``c_from``."""
-    with np.errstate(invalid="ignore"):
-        codes = 1 + (points >= b_from).astype(np.int8) + (points >= c_from).astype(np.int8)
-    return np.where(np.isnan(points), 0, codes).astype(np.int8)
+def _class_codes(points: FloatArray, b_from: float, c_from: float) -> NDArray[np.int8]:
+    """0 where missing, 1 (A) below ``b_from``, 2 (B), 3 (C) from ``c_from`` (branch-free)."""
+    codes = np.add(points >= b_from, points >= c_from, dtype=np.int8)
+    codes += 1
+    codes *= ~np.isnan(points)
+    return codes
+
+
+def _full(a: FloatArray, shape: tuple[int, ...], copy: bool = False) -> FloatArray:
+    """``a`` broadcast to ``shape`` as its own array (copied only if needed or asked)."""
+    if a.shape == shape and a.dtype == np.float64:
+        return a.copy() if copy else a
+    return np.array(np.broadcast_to(a, shape), dtype=np.float64)
 
 
 def child_pugh(
@@ -194,22 +202,22 @@ def child_pugh(
 
     p_bili = _bilirubin_points(bili, chol)
     p_alb = points_lower_worse(alb, *_ALBUMIN_EDGES)
-    p_coag = np.where(np.isnan(inr_a), points_higher_worse(pt_a, *_PT_EDGES),
-                      points_higher_worse(inr_a, *_INR_EDGES))
-    total = p_bili + p_alb + p_coag + asc + enc
-    total = np.broadcast_to(total, shape)
+    if inr is None:
+        p_coag = points_higher_worse(pt_a, *_PT_EDGES)
+    elif pt_prolongation_s is None or not np.isnan(inr_a).any():
+        p_coag = points_higher_worse(inr_a, *_INR_EDGES)
+    else:
+        p_coag = np.where(np.isnan(inr_a), points_higher_worse(pt_a, *_PT_EDGES),
+                          points_higher_worse(inr_a, *_INR_EDGES))
+    total = _full(p_bili + p_alb + p_coag + asc + enc, shape)
     codes = _class_codes(total, 7.0, 10.0)
-
-    def full(a: FloatArray) -> FloatArray:
-        return np.array(np.broadcast_to(a, shape), dtype=np.float64)
-
     return ChildPughResult(
-        points_bilirubin=full(p_bili),
-        points_albumin=full(p_alb),
-        points_coagulation=full(p_coag),
-        points_ascites=full(asc),
-        points_encephalopathy=full(enc),
-        points=full(total),
+        points_bilirubin=_full(p_bili, shape),
+        points_albumin=_full(p_alb, shape),
+        points_coagulation=_full(p_coag, shape),
+        points_ascites=_full(asc, shape, copy=True),  # never alias the caller's array
+        points_encephalopathy=_full(enc, shape, copy=True),
+        points=total,
         grade=labels_from_codes(codes, ("A", "B", "C")),
         grade_code=codes,
     )
@@ -226,8 +234,8 @@ def _meld_labs(
     cr = as_float("creatinine_mg_dl", creatinine_mg_dl, unit="mg/dL")
     dial = as_coded("dialysis", dialysis, allowed=(0, 1),
                     meaning="1 = >=2 dialyses or 24 h CVVHD in the past week")
-    cr_used = np.where(dial == 1, creatinine_max, np.clip(cr, 1.0, creatinine_max))
-    cr_used = np.where(np.isnan(cr) | np.isnan(dial), np.nan, cr_used)
+    # dialysis (1) lifts creatinine to the cap; NaN in either propagates (np.maximum)
+    cr_used = np.maximum(np.clip(cr, 1.0, creatinine_max), dial * creatinine_max)
     return np.maximum(bili, 1.0), np.maximum(inr_a, 1.0), cr_used
 
 
@@ -250,7 +258,7 @@ def meld(
     """
     b, i, c = _meld_labs(bilirubin_mg_dl, inr, creatinine_mg_dl, dialysis, 4.0)
     shape = np.broadcast_shapes(b.shape, i.shape, c.shape)
-    b, i, c = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c))
+    b, i, c = (_full(a, shape) for a in (b, i, c))
     ten_raw, meld_i = _meld_core(b, i, c)
     return MeldResult(value=np.minimum(meld_i, 40.0), unrounded=ten_raw, bilirubin_used=b,
                       inr_used=i, creatinine_used=c, meld_i=meld_i)
@@ -272,16 +280,16 @@ def meld_na(
     b, i, c = _meld_labs(bilirubin_mg_dl, inr, creatinine_mg_dl, dialysis, 4.0)
     na = as_float("sodium_mmol_l", sodium_mmol_l, unit="mmol/L", strictly_positive=True)
     shape = np.broadcast_shapes(b.shape, i.shape, c.shape, na.shape)
-    b, i, c, na = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c, na))
+    b, i, c, na = (_full(a, shape) for a in (b, i, c, na))
     na_used = np.clip(na, 125.0, 137.0)
     ten_raw, meld_i = _meld_core(b, i, c)
     d = 137.0 - na_used
     formula = meld_i + 1.32 * d - 0.033 * meld_i * d
     applies = meld_i > 11.0
-    unrounded = np.where(applies, formula, ten_raw)
-    value = np.where(applies, np.minimum(round_half_up(formula), 40.0), np.minimum(meld_i, 40.0))
-    value = np.where(np.isnan(na_used), np.nan, value)
-    unrounded = np.where(np.isnan(na_used), np.nan, unrounded)
+    # branch-free select of integers (exact in float): meld_i + applies * (rounded - meld_i)
+    value = np.minimum(meld_i + applies * (round_half_up(formula) - meld_i), 40.0)
+    unrounded = np.asarray(ten_raw + na_used * 0.0)  # NaN where sodium is missing
+    np.copyto(unrounded, formula, where=applies)
     return MeldResult(value=value, unrounded=unrounded, bilirubin_used=b, inr_used=i,
                       creatinine_used=c, meld_i=meld_i, sodium_used=na_used)
 
@@ -319,18 +327,19 @@ def meld_3(
         )
     shape = np.broadcast_shapes(b.shape, i.shape, c.shape, na.shape, alb.shape, fem.shape,
                                 young.shape)
-    b, i, c, na, alb = (np.array(np.broadcast_to(a, shape)) for a in (b, i, c, na, alb))
+    b, i, c, na, alb = (_full(a, shape) for a in (b, i, c, na, alb))
     na_used = np.clip(na, 125.0, 137.0)
     alb_used = np.clip(alb, 1.5, 3.5)
     lb, lc = np.log(b), np.log(c)
     d_na, d_alb = 137.0 - na_used, 3.5 - alb_used
     sex_term = 1.33 * fem
     if optn_rules:
-        sex_term = np.where(young == 1, 7.33, sex_term)
-        sex_term = np.where(np.isnan(young), np.nan, sex_term)
+        if np.any(young == 1):
+            sex_term = np.where(young == 1, 7.33, sex_term)
+        sex_term = sex_term + young * 0.0  # NaN where registered_before_18 is missing
     unrounded = (sex_term + 4.56 * lb + 0.82 * d_na - 0.24 * d_na * lb + 9.09 * np.log(i)
                  + 11.14 * lc + 1.85 * d_alb - 1.83 * d_alb * lc + 6.0)
-    unrounded = np.array(np.broadcast_to(unrounded, shape))
+    unrounded = _full(unrounded, shape)
     value = round_half_up(unrounded)
     if optn_rules:
         value = np.clip(value, 6.0, 40.0)
@@ -342,9 +351,9 @@ def albi_grade(value: ArrayLike) -> FloatArray:
     """ALBI grade from the ALBI score (Johnson 2015): 1 if <= -2.60, 2 if <= -1.39, else 3;
     NaN if missing. Edges compared after snapping (exactly -2.60 is grade 1)."""
     s = snap(np.asarray(value, dtype=np.float64))
-    with np.errstate(invalid="ignore"):
-        g = np.where(s <= _ALBI_EDGES[0], 1.0, np.where(s <= _ALBI_EDGES[1], 2.0, 3.0))
-    return np.where(np.isnan(s), np.nan, g)
+    g = np.add(s > _ALBI_EDGES[0], s > _ALBI_EDGES[1], dtype=np.float64)
+    g += 1.0
+    return np.asarray(g + s * 0.0, dtype=np.float64)
 
 
 def albi(
@@ -385,13 +394,10 @@ def igf_ctp(
     chol = as_coded("cholestatic", cholestatic, allowed=(0, 1), meaning=_NO_YES)
     shape = np.broadcast_shapes(igf.shape, bili.shape, alb.shape, pt.shape, chol.shape)
 
-    def full(a: FloatArray) -> FloatArray:
-        return np.array(np.broadcast_to(a, shape), dtype=np.float64)
-
-    p_igf = full(points_lower_worse(igf, *_IGF1_EDGES))
-    p_bili = full(_bilirubin_points(bili, chol))
-    p_alb = full(points_lower_worse(alb, *_ALBUMIN_EDGES))
-    p_pt = full(points_higher_worse(pt, *_PT_EDGES))
+    p_igf = _full(points_lower_worse(igf, *_IGF1_EDGES), shape)
+    p_bili = _full(_bilirubin_points(bili, chol), shape)
+    p_alb = _full(points_lower_worse(alb, *_ALBUMIN_EDGES), shape)
+    p_pt = _full(points_higher_worse(pt, *_PT_EDGES), shape)
     total = p_igf + p_bili + p_alb + p_pt
     codes = _class_codes(total, 6.0, 8.0)
     return IgfCtpResult(points_igf1=p_igf, points_bilirubin=p_bili, points_albumin=p_alb,

@@ -98,22 +98,34 @@ def round_half_up(x: FloatArray, decimals: int = 0) -> FloatArray:
     return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
 
 
-def points_higher_worse(x: FloatArray, low: float | FloatArray, high: float | FloatArray) -> FloatArray:
+def _nan_where_nan(pts: FloatArray, value: FloatArray, *edges: FloatArray | float) -> FloatArray:
+    """Add ``0 * value`` (0, or NaN where the value is NaN), and the same for array-valued
+    edges: branch-free NaN propagation."""
+    pts = pts + value * 0.0
+    for edge in edges:
+        if isinstance(edge, np.ndarray):
+            pts = pts + edge * 0.0
+    return np.asarray(pts, dtype=np.float64)
+
+
+def points_higher_worse(
+    x: FloatArray, low: float | FloatArray, high: float | FloatArray
+) -> FloatArray:
     """1 point below ``low``, 2 points on the closed interval [low, high], 3 points above
-    ``high``; NaN where ``x`` (or a threshold) is NaN."""
+    ``high``; NaN where ``x`` (or a threshold) is NaN. Branch-free (bool arithmetic)."""
     s = snap(x)
-    with np.errstate(invalid="ignore"):
-        pts = np.where(s > high, 3.0, np.where(s >= low, 2.0, 1.0))
-    return np.where(np.isnan(s + low + high), np.nan, pts)
+    pts = np.add(s >= low, s > high, dtype=np.float64)
+    pts += 1.0
+    return _nan_where_nan(pts, s, low, high)
 
 
 def points_lower_worse(x: FloatArray, high: float, low: float) -> FloatArray:
     """1 point above ``high``, 2 points on the closed interval [low, high], 3 points below
     ``low``; NaN where ``x`` is NaN."""
     s = snap(x)
-    with np.errstate(invalid="ignore"):
-        pts = np.where(s < low, 3.0, np.where(s <= high, 2.0, 1.0))
-    return np.where(np.isnan(s), np.nan, pts)
+    pts = np.add(s <= high, s < low, dtype=np.float64)
+    pts += 1.0
+    return _nan_where_nan(pts, s)
 
 
 def labels_from_codes(codes: NDArray[np.int8], labels: tuple[str, ...]) -> ObjectArray:

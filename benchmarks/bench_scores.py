@@ -1,0 +1,122 @@
+"""Benchmark: the seven vectorised clinical scores against the per-row reference implementation.
+
+Run: ``.venv/bin/python benchmarks/bench_scores.py [--rows N] [--sample M] [--seed S]``
+
+Generates N random plausible patients (seeded), times all seven vectorised scores over them
+(best of 3), times :func:`igfcirrhosis.domain.scores.reference_row_scores` (the straightforward
+per-row peer, exact decimal arithmetic) over M of the rows and extrapolates its per-row cost
+to N, then prints both times and their ratio. Goals: N = 1e6 in < 1 s, >= 50x the peer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from igfcirrhosis.domain import scores as sc
+
+
+def make_rows(n: int, seed: int) -> dict[str, np.ndarray]:
+    """n plausible cirrhosis patients; about 1% of each lab missing (NaN)."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, np.ndarray] = {
+        "bilirubin_mg_dl": np.round(rng.lognormal(np.log(1.8), 0.9, n), 1).clip(0.1, 60),
+        "albumin_g_dl": np.round(rng.normal(3.3, 0.6, n), 1).clip(1.0, 5.5),
+        "inr": np.round(rng.lognormal(np.log(1.3), 0.25, n), 2).clip(0.8, 6),
+        "pt_prolongation_s": np.round(rng.gamma(2.0, 1.8, n), 1),
+        "creatinine_mg_dl": np.round(rng.lognormal(np.log(1.0), 0.5, n), 1).clip(0.2, 12),
+        "sodium_mmol_l": np.round(rng.normal(136, 4.5, n)).clip(110, 160),
+        "ascites_points": rng.integers(1, 4, n).astype(float),
+        "encephalopathy_points": rng.choice([1.0, 2.0, 3.0], n, p=[0.7, 0.2, 0.1]),
+        "igf1_ng_ml": np.round(rng.lognormal(np.log(45), 0.6, n), 1),
+        "age_years": np.round(rng.normal(56, 11, n)).clip(18, 95),
+        "prothrombin_time_s": np.round(rng.normal(12.5, 1.5, n), 1).clip(9, 25),
+        "edema": rng.choice([0.0, 0.5, 1.0], n, p=[0.8, 0.12, 0.08]),
+    }
+    for values in cols.values():
+        values[rng.random(n) < 0.01] = np.nan
+    cols["female"] = rng.random(n) < 0.4
+    cols["dialysis"] = rng.random(n) < 0.03
+    cols["cholestatic"] = rng.random(n) < 0.1
+    return cols
+
+
+def score_calls(c: dict[str, np.ndarray]) -> list[tuple[str, Callable[[], Any]]]:
+    """The seven scores over the whole table, as (name, call); ALBI converts to SI inside."""
+    labs = dict(bilirubin_mg_dl=c["bilirubin_mg_dl"], inr=c["inr"],
+                creatinine_mg_dl=c["creatinine_mg_dl"], dialysis=c["dialysis"])
+    return [
+        ("child_pugh", lambda: sc.child_pugh(
+            bilirubin_mg_dl=c["bilirubin_mg_dl"], albumin_g_dl=c["albumin_g_dl"],
+            ascites_points=c["ascites_points"], encephalopathy_points=c["encephalopathy_points"],
+            inr=c["inr"], pt_prolongation_s=c["pt_prolongation_s"], cholestatic=c["cholestatic"])),
+        ("meld", lambda: sc.meld(**labs)),
+        ("meld_na", lambda: sc.meld_na(**labs, sodium_mmol_l=c["sodium_mmol_l"])),
+        ("meld_3", lambda: sc.meld_3(**labs, sodium_mmol_l=c["sodium_mmol_l"],
+                                     albumin_g_dl=c["albumin_g_dl"], female=c["female"])),
+        ("albi", lambda: sc.albi(bilirubin_umol_l=c["bilirubin_mg_dl"] * 17.1,
+                                 albumin_g_l=c["albumin_g_dl"] * 10)),
+        ("igf_ctp", lambda: sc.igf_ctp(
+            igf1_ng_ml=c["igf1_ng_ml"], bilirubin_mg_dl=c["bilirubin_mg_dl"],
+            albumin_g_dl=c["albumin_g_dl"], pt_prolongation_s=c["pt_prolongation_s"],
+            cholestatic=c["cholestatic"])),
+        ("mayo_pbc", lambda: sc.mayo_pbc(
+            bilirubin_mg_dl=c["bilirubin_mg_dl"], albumin_g_dl=c["albumin_g_dl"],
+            age_years=c["age_years"], prothrombin_time_s=c["prothrombin_time_s"],
+            edema=c["edema"])),
+    ]
+
+
+def vectorised_all(c: dict[str, np.ndarray]) -> list[Any]:
+    """All seven scores over the whole table."""
+    return [call() for _, call in score_calls(c)]
+
+
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--sample", type=int, default=20_000, help="rows timed for the per-row peer")
+    ap.add_argument("--seed", type=int, default=20261125)
+    args = ap.parse_args()
+
+    cols = make_rows(args.rows, args.seed)
+    vectorised_all({k: v[:1000] for k, v in cols.items()})  # warm-up
+    total = best_of(3, lambda: vectorised_all(cols))
+    print(f"rows: {args.rows:,}  seed: {args.seed}")
+    print(f"vectorised, all seven scores (best of 3): {total:.3f} s")
+
+    # per-score breakdown (each best of 3), for information
+    for name, call in score_calls(cols):
+        print(f"  {name:<11} {best_of(3, call):.3f} s")
+
+    m = min(args.sample, args.rows)
+    keys = list(cols)
+    rows = [{k: cols[k][j].item() for k in keys} for j in range(m)]
+    t0 = time.perf_counter()
+    for row in rows:
+        sc.reference_row_scores(row)
+    per_row = (time.perf_counter() - t0) / m
+    extrapolated = per_row * args.rows
+    print(f"per-row reference over {m:,} rows: {per_row * 1e6:.1f} us/row -> "
+          f"{extrapolated:.1f} s extrapolated to {args.rows:,} rows")
+    ratio = extrapolated / total
+    print(f"ratio (per-row peer / vectorised): {ratio:.0f}x")
+    print(f"goal < 1 s for 1e6 rows: {'met' if total * 1e6 / args.rows < 1 else 'NOT met'}; "
+          f"goal >= 50x: {'met' if ratio >= 50 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
