@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,8 +52,6 @@ __all__ = [
 
 RawValue = str | float | int | bool | None
 
-_HEADER = re.compile(r"^\s*(.*?)\s*(?:\[\s*([^\]]*?)\s*\]|\(\s*([^)]*?)\s*\))\s*$")
-
 
 def parse_header(header: str) -> tuple[str, str | None]:
     """``"bilirubin [umol/L]"`` -> ``("bilirubin", "umol/L")``; ``"Bilirubin (mg/dL)"`` ->
@@ -63,12 +60,16 @@ def parse_header(header: str) -> tuple[str, str | None]:
     Aliases resolve to the canonical name. An unknown column comes back unchanged with unit
     None (it is passed through, not scored).
     """
-    m = _HEADER.match(header)
-    if m is not None:
-        analyte = lookup(m.group(1))
+    text = header.strip()
+    closer = text[-1:] if text.endswith(("]", ")")) else ""
+    opener = {"]": "[", ")": "("}.get(closer, "")
+    # try each opening bracket from the right: "alt [[iU]/L]" -> ("alt", "[iU]/L")
+    i = text.rfind(opener, 0, len(text) - 1) if opener else -1
+    while i > 0:
+        analyte = lookup(text[:i])
         if analyte is not None:
-            unit = m.group(2) if m.group(2) is not None else m.group(3)
-            return analyte.name, (unit or None)
+            return analyte.name, (text[i + 1 : -1].strip() or None)
+        i = text.rfind(opener, 0, i)
     analyte = lookup(header)
     return (analyte.name, None) if analyte is not None else (header, None)
 
