@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from igfcirrhosis.cohort import demo
 from igfcirrhosis.cohort.demo import (
@@ -168,3 +170,19 @@ def test_stored_hazard_scales_are_rederived() -> None:
     derived = calibrate_hazard_scales()
     for group, value in HAZARD_SCALE.items():
         assert derived[group] == pytest.approx(value, rel=1e-6)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(min_value=1, max_value=60), seed=st.integers(min_value=0, max_value=2**32))
+def test_invariants_for_any_seed(n: int, seed: int) -> None:
+    """Whatever the seed: n rows, the scored class is the generative class, malignant ascites
+    only with ascites, labs inside the Child-Pugh bands, event and transplant exclusive."""
+    f = generate_demo_cohort(n, seed)
+    assert len(f) == n and f["synthetic"].all()
+    generative = demo._covariates(n, np.random.default_rng(seed))["_cp_class"]
+    grade = child_pugh(**_cp_points(f), inr=f["inr"].to_numpy(float)).grade
+    assert (np.asarray(grade) == generative).all()
+    assert f["malignant_ascites"][f["ascites"] == "none"].isna().all()
+    assert f["malignant_ascites"][f["ascites"] != "none"].notna().all()
+    assert ((f["event"] + f["transplant"]) <= 1).all()
+    assert (f[["igf1", "igf2", "igfbp3", "als", "gh", "crp", "afp", "platelets"]] > 0).all().all()
