@@ -195,3 +195,20 @@ def test_registry_is_one_cached_instance_with_international_unit() -> None:
 def test_ucum_codes_parse(ucum: str, spelled: str) -> None:
     """FHIR valueQuantity.code is UCUM; it must read the same as the lab spelling."""
     assert conversion_factor(ucum, spelled) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_si_conventional_toggle() -> None:
+    from igfcirrhosis.domain.units import system_unit, to_system
+
+    values, unit = to_system([2.0, float("nan")], "bili", "si")
+    assert unit == "umol/L"
+    assert values[0] == pytest.approx(34.21, abs=0.01) and np.isnan(values[1])
+    values, unit = to_system([2.0], "bilirubin", "conventional")
+    assert (unit, values[0]) == ("mg/dL", 2.0)
+    assert system_unit("albumin", "si") == "g/L"
+    assert system_unit("igf1", "si") == "nmol/L"
+    assert system_unit("inr", "si") == "1"  # no SI/conventional pair: the default unit
+    values, unit = to_system([3.0], "igfbp3", "si", molecular_weight=30500.0)
+    assert values[0] == pytest.approx(3e-3 / 30500 * 1e9)
+    with pytest.raises(UnitError, match="has no unit"):
+        system_unit("ascites", "si")

@@ -23,7 +23,7 @@ import re
 import threading
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,8 @@ __all__ = [
     "parse_unit",
     "registry",
     "tidy_unit",
+    "to_system",
+    "system_unit",
 ]
 
 _MICRO = str.maketrans({"\u00b5": "u", "\u03bc": "u", "\u00d7": "x"})
@@ -259,3 +261,32 @@ def convert(
     factor = conversion_factor(from_unit, to_unit, analyte, molecular_weight)
     arr = np.asarray(values, dtype=np.float64)
     return arr * factor if factor != 1.0 else arr.copy()
+
+
+def system_unit(analyte: str, system: Literal["si", "conventional"]) -> str:
+    """The unit of ``analyte`` in the SI or conventional system (the UI toggle); the default
+    unit when the catalog gives none for that system."""
+    a = resolve(analyte)
+    unit = a.si_unit if system == "si" else a.conventional_unit
+    if unit is None:
+        unit = a.default_unit
+    if unit is None:
+        raise UnitError(a.name, system, f"{a.name} has no unit (it is a {a.kind})")
+    return unit
+
+
+def to_system(
+    values: npt.ArrayLike,
+    analyte: str,
+    system: Literal["si", "conventional"],
+    *,
+    molecular_weight: float | None = None,
+) -> tuple[npt.NDArray[np.float64], str]:
+    """Canonical ``values`` (default unit) in the SI or conventional system: (values, unit).
+
+    ``to_system([2.0], "bilirubin", "si")`` -> ``(array([34.21]), "umol/L")``.
+    """
+    a = resolve(analyte)
+    unit = system_unit(a.name, system)
+    out = convert(values, a.default_unit or "1", unit, a.name, molecular_weight=molecular_weight)
+    return out, unit
