@@ -215,4 +215,8 @@ def test_plots_structural(pbc: pd.DataFrame, landmark: pd.DataFrame) -> None:
     ax2 = m.plot()
     assert [t.get_text() for t in ax2.get_yticklabels()] == ["log_bili", "albumin", "age"]
     assert ax2.get_xscale() == "log"
+    df = pd.DataFrame({"before": [1.0, 2.0, 3.0], "after": [2.0, 2.5, 2.0]})
+    ax3 = PairedComparison().fit(df, "before", "after").plot()
+    assert len(ax3.get_lines()) == 4  # three patients and the mean
+    np.testing.assert_allclose(ax3.get_lines()[-1].get_ydata(), [2.0, 6.5 / 3])
     plt.close("all")

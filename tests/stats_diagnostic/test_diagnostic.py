@@ -178,3 +178,23 @@ def test_logistic_combination_is_thresholded_fit(landmark: pd.DataFrame) -> None
     j = ly.accuracy_.sensitivity.estimate + ly.accuracy_.specificity.estimate
     assert j >= lc.accuracy_.sensitivity.estimate + lc.accuracy_.specificity.estimate
     json.dumps(ly.to_dict(), allow_nan=False)
+
+
+def test_plots_structural() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = _ascites_cohort()
+    t = DiagnosticTest().fit(df, IGF, "malignant")
+    ax = t.plot()
+    ticks = dict(zip(ax.get_yticks(), [x.get_text() for x in ax.get_yticklabels()], strict=True))
+    assert ticks == {3: "sensitivity", 2: "specificity", 1: "ppv", 0: "npv"}  # top to bottom
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(np.asarray(line.get_xdata(), dtype=float), t.summary["estimate"])
+    c = CombinedRule().fit(df, [IGF, CRP], "malignant")
+    ax2 = c.plot()
+    labels = [x.get_text() for x in ax2.get_legend().get_texts()]
+    assert labels == ["either rule", str(IGF), str(CRP)]
+    plt.close("all")

@@ -339,6 +339,7 @@ class PairedComparison:
         if self.n_ < 2:
             raise DiagnosticDataError(f"need at least 2 complete pairs, have {self.n_}")
         a, b = a[ok], b[ok]
+        self.before_, self.after_ = b, a
         tt = stats.ttest_rel(a, b)
         ci = tt.confidence_interval(conf_level)
         self.mean_diff_ = float(np.mean(a - b))
@@ -360,6 +361,21 @@ class PairedComparison:
                 stats.wilcoxon(nz, method="asymptotic", correction=True).pvalue
             )
         return self
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """One grey line per patient from before to after, and the means in black."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        xs = np.array([0.0, 1.0])
+        for b0, a1 in zip(self.before_, self.after_, strict=True):
+            ax.plot(xs, [b0, a1], color="grey", alpha=0.3, linewidth=0.8, **kwargs)
+        ax.plot(xs, [self.before_.mean(), self.after_.mean()], color="black", marker="o",
+                linewidth=2, label="mean")  # fmt: skip
+        ax.set_xticks(xs, [self.before_col, self.after_col])
+        ax.legend(loc="best")
+        return ax
 
     @property
     def summary(self) -> pd.DataFrame:

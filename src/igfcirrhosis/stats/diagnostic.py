@@ -115,6 +115,21 @@ class Accuracy:
             index=list(rows),
         )
 
+    def plot(self, ax: Any = None, offset: float = 0.0, **kwargs: Any) -> Any:
+        """The four proportions with their exact CIs (one row each)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        s = self.summary()
+        ypos = np.arange(len(s))[::-1] + offset
+        ax.errorbar(s["estimate"], ypos, xerr=[s["estimate"] - s["lower"],
+                    s["upper"] - s["estimate"]], fmt="o", **kwargs)  # fmt: skip
+        ax.set_yticks(np.arange(len(s))[::-1], list(s.index))
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(f"proportion ({100 * self.conf_level:g}% Clopper-Pearson CI)")
+        return ax
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "table": {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn},
@@ -197,6 +212,11 @@ class DiagnosticTest:
     def summary(self) -> pd.DataFrame:
         return self.accuracy_.summary()
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        ax = self.accuracy_.plot(ax=ax, label=str(self.rule), **kwargs)
+        ax.set_title(str(self.rule))
+        return ax
+
     def to_dict(self) -> dict[str, Any]:
         return {"rule": str(self.rule), "n_missing": self.n_missing_, **self.accuracy_.to_dict()}
 
@@ -241,6 +261,15 @@ class CombinedRule:
         parts = {f"{self.combine}: " + " / ".join(map(str, self.rules)): self.accuracy_}
         parts.update(self.components_)
         return pd.concat({k: v.summary() for k, v in parts.items()}, names=["rule", "measure"])
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The combined rule and each component, side by side, with exact CIs."""
+        parts = [(f"{self.combine} rule", self.accuracy_), *self.components_.items()]
+        step = 0.6 / max(len(parts) - 1, 1)
+        for i, (name, acc) in enumerate(parts):
+            ax = acc.plot(ax=ax, offset=0.3 - i * step, label=name, **kwargs)
+        ax.legend(loc="best")
+        return ax
 
     def to_dict(self) -> dict[str, Any]:
         return {

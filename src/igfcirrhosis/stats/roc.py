@@ -75,8 +75,10 @@ def numeric_column(df: pd.DataFrame, col: str) -> FloatArray:
     try:
         return np.asarray(pd.to_numeric(s, errors="raise"), dtype=np.float64)
     except (TypeError, ValueError):
-        bad = next(v for v in s if _not_number(v))
-        raise DiagnosticDataError(f"column {col!r}: value {bad!r} is not a number") from None
+        i, bad = next((i, v) for i, v in enumerate(s) if _not_number(v))
+        raise DiagnosticDataError(
+            f"column {col!r}: row {i} has {bad!r}, which is not a number"
+        ) from None
 
 
 def _not_number(v: object) -> bool:
