@@ -226,3 +226,34 @@ def test_to_dict_is_json_friendly() -> None:
     d = res.to_dict()
     assert d["value"] == [28.0, None]
     assert "albumin_used" not in d
+
+
+# ---------------------------------------------------------------------------- SI bounds
+CR_UMOL_PER_MG_DL = 88.4
+BILI_UMOL_PER_MG_DL = 17.1
+
+
+def test_meld_bounds_in_si() -> None:
+    """The MELD bounds in SI (converted with 88.4 and 17.1 before the call): creatinine
+    88.4 umol/L = 1.0 mg/dL (floor), 353.6 umol/L = 4.0 mg/dL (MELD cap), 265.2 umol/L =
+    3.0 mg/dL (MELD 3.0 cap); bilirubin 17.1 umol/L = 1.0 mg/dL (floor)."""
+    cr = np.array([80.0, 88.4, 265.2, 353.6, 400.0]) / CR_UMOL_PER_MG_DL
+    bili = np.array([10.0, 17.1, 17.1, 17.1, 17.1]) / BILI_UMOL_PER_MG_DL
+    m = meld(bilirubin_mg_dl=bili, inr=1.0, creatinine_mg_dl=cr)
+    np.testing.assert_allclose(m.creatinine_used, [1.0, 1.0, 3.0, 4.0, 4.0], rtol=1e-15)
+    np.testing.assert_allclose(m.bilirubin_used, 1.0, rtol=1e-15)
+    # 0.957 ln 3 + 0.643 = 1.69437 -> 17; 0.957 ln 4 + 0.643 = 1.97967 -> 20
+    np.testing.assert_array_equal(m.value, [6, 6, 17, 20, 20])
+    m3 = meld_3(bilirubin_mg_dl=bili, inr=1.0, creatinine_mg_dl=cr, sodium_mmol_l=137,
+                albumin_g_dl=np.array([10.0, 15.0, 35.0, 36.0, 35.0]) / 10.0, female=0)
+    np.testing.assert_allclose(m3.creatinine_used, [1.0, 1.0, 3.0, 3.0, 3.0], rtol=1e-15)
+    np.testing.assert_allclose(m3.albumin_used, [1.5, 1.5, 3.5, 3.5, 3.5], rtol=1e-15)
+
+
+def test_sodium_bounds_mmol_l_equals_meq_l() -> None:
+    """Na+ in mEq/L is the same number in mmol/L: the bounds 125 and 137 apply as given."""
+    res = meld_na(bilirubin_mg_dl=4.2, inr=1.2, creatinine_mg_dl=1.9,
+                  sodium_mmol_l=[120.0, 125.0, 126.0, 137.0, 150.0])
+    np.testing.assert_array_equal(res.sodium_used, [125, 125, 126, 137, 137])
+    # 20 + 1.32*11 - 0.033*20*11 = 27.26 -> 27 at Na 126
+    np.testing.assert_array_equal(res.value, [28, 28, 27, 20, 20])
