@@ -160,13 +160,20 @@ def test_meld_3_optn_cap_versus_paper() -> None:
 
 
 def test_meld_3_registered_before_18() -> None:
-    """OPTN (as specified in CLINICAL-NOTES): 7.33 replaces 1.33 x female. With all labs
-    normal the score is 6 + sex term: male 6, female 7.33 -> 7, registered < 18: 13.33 -> 13
-    whatever the sex."""
+    """OPTN: candidates registered before 18 get the 1.33 points whatever their sex, so their
+    constant is 7.33 = 1.33 + 6 with no sex term (CLINICAL-NOTES "7.33 and no sex term";
+    openEHR/CDS MELD_3_0 archetype: "1.33 points for ... youth, 12-17 yo, of both genders").
+    With all labs normal: adult male 6, adult female 7.33 -> 7, under 18 male or female 7.33."""
     res = meld_3(bilirubin_mg_dl=1.0, inr=1.0, creatinine_mg_dl=1.0, sodium_mmol_l=140,
                  albumin_g_dl=4.0, female=[0, 1, 0, 1], registered_before_18=[0, 0, 1, 1])
-    np.testing.assert_allclose(res.unrounded, [6.0, 7.33, 13.33, 13.33])
-    np.testing.assert_array_equal(res.value, [6, 7, 13, 13])
+    np.testing.assert_allclose(res.unrounded, [6.0, 7.33, 7.33, 7.33], rtol=1e-15)
+    np.testing.assert_array_equal(res.value, [6, 7, 7, 7])
+    # the rule changes a young male's score in a real case (Kim 2021 Table 4, patient 1: 16)
+    kw = dict(bilirubin_mg_dl=2.5, sodium_mmol_l=131, inr=1.0, creatinine_mg_dl=1.2,
+              albumin_g_dl=3.8, female=0)
+    adult = meld_3(**kw)  # type: ignore[arg-type]
+    young = meld_3(**kw, registered_before_18=True)  # type: ignore[arg-type]
+    assert young.unrounded - adult.unrounded == pytest.approx(1.33, abs=1e-12)
     with pytest.raises(ScoreInputError, match="registered_before_18"):
         meld_3(bilirubin_mg_dl=1.0, inr=1.0, creatinine_mg_dl=1.0, sodium_mmol_l=140,
                albumin_g_dl=4.0, female=0, registered_before_18=True, optn_rules=False)

@@ -90,7 +90,9 @@ SOURCES: Final[dict[str, str]] = {
         "1.85 (3.5 - alb) - 1.83 (3.5 - alb) ln Cr + 6; labs < 1 set to 1; Cr max 3.0 (3.0 with "
         "dialysis); Na 125-137 mmol/L; albumin 1.5-3.5 g/dL; rounded half up. OPTN rules "
         "(Policy 9.1, July 2023; optional): range 6-40; candidates registered before 18 get "
-        "7.33 in place of the sex term (as specified in CLINICAL-NOTES)."
+        "the 1.33 points whatever their sex, i.e. a constant 7.33 = 1.33 + 6 with no sex term "
+        "(CLINICAL-NOTES; openEHR/CDS MELD_3_0 archetype v3.1: '1.33 points for candidates who "
+        "are female (and for youth, 12-17 yo, of both genders)')."
     ),
     "albi": (
         "Johnson PJ, Berhane S, Kagebayashi C et al. Assessment of liver function in patients "
@@ -307,7 +309,8 @@ def meld_3(
     albumin to 1.5-3.5 g/dL. ``value`` = round_half_up(unrounded).
 
     ``optn_rules=True`` (default, OPTN policy since July 2023): ``value`` is clipped to 6-40 and
-    rows with ``registered_before_18`` use 7.33 in place of 1.33 x female. With
+    rows with ``registered_before_18`` get the 1.33 points whatever their sex (their constant
+    is 7.33 = 1.33 + 6, with no sex term). With
     ``optn_rules=False`` (the paper: no cap) ``registered_before_18`` must be all False.
 
     Monotonicity (what truly holds, tested): non-decreasing in bilirubin, INR and creatinine
@@ -335,7 +338,7 @@ def meld_3(
     sex_term = 1.33 * fem
     if optn_rules:
         if np.any(young == 1):
-            sex_term = np.where(young == 1, 7.33, sex_term)
+            sex_term = np.where(young == 1, 1.33, sex_term)
         sex_term = sex_term + young * 0.0  # NaN where registered_before_18 is missing
     unrounded = (sex_term + 4.56 * lb + 0.82 * d_na - 0.24 * d_na * lb + 9.09 * np.log(i)
                  + 11.14 * lc + 1.85 * d_alb - 1.83 * d_alb * lc + 6.0)

@@ -120,7 +120,8 @@ def _meld_3(r: Mapping[str, Any]) -> Decimal | None:
     b, i, c = labs
     d_na = 137 - min(max(na, Decimal(125)), Decimal(137))
     d_alb = Decimal("3.5") - min(max(alb, Decimal("1.5")), Decimal("3.5"))
-    sex = Decimal("7.33") if (optn and young == 1) else Decimal("1.33") * fem
+    # OPTN: registered before 18 -> the 1.33 points whatever the sex (constant 7.33 = 1.33 + 6)
+    sex = Decimal("1.33") if (optn and young == 1) else Decimal("1.33") * fem
     lb, lc = b.ln(), c.ln()
     raw = (sex + Decimal("4.56") * lb + Decimal("0.82") * d_na - Decimal("0.24") * d_na * lb
            + Decimal("9.09") * i.ln() + Decimal("11.14") * lc + Decimal("1.85") * d_alb
