@@ -175,3 +175,34 @@ def test_unchecked_checked_spelling(tmp_path: Path, examples: Path) -> None:
     path = _edit_export(tmp_path, examples, "54,2,3,1,1,0,0", "54,2,3,1,Checked,Unchecked,Checked")
     read = read_cohort(path, data_dictionary=tmp_path / "dd.csv")
     assert read.frame["complications"].iloc[0] == "GI bleeding;Hepatocellular carcinoma"
+
+
+def test_only_outcome_form_fields_are_carried_to_baseline(tmp_path: Path) -> None:
+    """A lab measured only at month 6 stays in followup; the outcome form is carried."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "record_id,redcap_event_name,age,igf_1,time,death,death_cause\n"
+        "1,baseline_arm_1,50,,,,\n"
+        "1,month_6_arm_1,,40,300,0,\n"
+        "2,baseline_arm_1,60,,,,\n"
+        "2,month_6_arm_1,,20,100,1,liver\n"
+    )
+    dd = tmp_path / "dd.csv"
+    dd.write_text(
+        '"Variable / Field Name","Form Name","Field Type","Field Label",'
+        '"Choices, Calculations, OR Slider Labels","Text Validation Type OR Show Slider Number"\n'
+        "record_id,demographics,text,Record ID,,\n"
+        "age,demographics,text,Age,,integer\n"
+        "igf_1,labs,text,IGF-I (ng/mL),,number\n"
+        "time,outcome,text,Days to event,,integer\n"
+        "death,outcome,yesno,Died,,\n"
+        "death_cause,outcome,text,Cause of death,,\n"
+    )
+    read = read_redcap(export, dd)
+    assert list(read.frame.columns) == ["patient_id", "age", "time", "event", "death_cause"]
+    assert read.frame["time"].tolist() == [300.0, 100.0]
+    assert read.frame["death_cause"].iloc[1] == "liver"
+    assert read.followup["igf1 [ng/mL]"].tolist() == [40.0, 20.0]
+    assert any("kept in followup: ['igf1 [ng/mL]']" in n for n in read.notes)
+    without = read_redcap(export)  # no dictionary: time and event alone are outcomes
+    assert list(without.frame.columns) == ["patient_id", "age", "time", "event"]

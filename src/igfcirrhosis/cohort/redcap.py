@@ -23,9 +23,11 @@ Decisions (each tested in ``tests/cohort_io/test_redcap.py``):
   repeating events (``redcap_repeat_instrument``/``redcap_repeat_instance`` set) — goes to the
   long table ``CohortRead.followup``, one row per record and visit, same column names plus
   ``redcap_event_name``, ``redcap_repeat_instrument``, ``redcap_repeat_instance``.
-  A field never recorded at baseline but recorded at exactly one later non-repeating event
-  (an outcome form at "end of study", say) is also carried into ``frame`` from that event, and
-  a note says so. A record with no baseline row keeps a row in ``frame`` (its baseline fields
+  Outcomes are the exception: a field of the *outcome form* — the form holding a field that
+  maps to ``time``, ``event`` or ``transplant`` (without a dictionary: those fields alone) —
+  that is never recorded at baseline but at exactly one later non-repeating event ("end of
+  study", say) is carried into ``frame`` from that event, and a note says so. Labs measured
+  only later are never moved to baseline. A record with no baseline row keeps a row in ``frame`` (its baseline fields
   missing) and is named in the notes.
 * **Names.** A field whose name is a data-dictionary column or an alias of one
   (:func:`igfcirrhosis.domain.analytes.lookup`, e.g. ``total_bilirubin`` → ``bilirubin``) takes
@@ -66,6 +68,7 @@ DD_COLUMNS = {
 _REQUIRED = ("Variable / Field Name", "Field Type", "Field Label")
 _NUMERIC_VALIDATION = re.compile(r"^(integer|number(_\w+)?)$")
 _UNIT_IN_LABEL = re.compile(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*:?\s*$")
+_OUTCOMES = frozenset({"time", "event", "transplant"})
 _REDCAP_META = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance")
 
 
@@ -181,7 +184,8 @@ def read_redcap(
     decoded = _decode(raw, fields, path, id_col, notes)
     columns = _canonical_columns(decoded, fields, id_col, notes)
     decoded = decoded.rename(columns=columns)
-    frame, followup = _pivot(decoded, raw, path, baseline_event, notes)
+    outcome_cols = _outcome_columns(columns, fields)
+    frame, followup = _pivot(decoded, path, baseline_event, outcome_cols, notes)
     return CohortRead(
         frame=frame,
         source=str(path),
@@ -367,11 +371,24 @@ def unit_from_label(label: str) -> str | None:
     return text
 
 
+def _outcome_columns(columns: dict[str, str], fields: dict[str, Field] | None) -> set[str]:
+    """Output columns of the outcome form(s): forms with a time/event/transplant field."""
+    outcome = {raw for raw, col in columns.items() if col.split(" [")[0] in _OUTCOMES}
+    if fields is None:
+        return {columns[raw] for raw in outcome}
+    forms = {fields[raw].form for raw in outcome if raw in fields}
+    return {
+        col
+        for raw, col in columns.items()
+        if raw in outcome or (raw in fields and fields[raw].form in forms)
+    }
+
+
 def _pivot(
     decoded: pd.DataFrame,
-    raw: pd.DataFrame,
     path: Path,
     baseline_event: str | None,
+    outcome_cols: set[str],
     notes: list[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Baseline rows → wide frame; all other rows → long follow-up table."""
@@ -415,7 +432,7 @@ def _pivot(
     rest = decoded.loc[~is_base]
     if rest.empty:
         return frame, None
-    _carry_once_only_fields(frame, rest, repeating.loc[~is_base], notes)
+    _carry_outcomes(frame, rest, repeating.loc[~is_base], outcome_cols, notes)
     keep = ["patient_id", *meta_cols]
     keep += [c for c in rest.columns if c not in keep and rest[c].notna().any()]
     followup = rest[keep].reset_index(drop=True)
@@ -441,15 +458,19 @@ def _check_unique(frame: pd.DataFrame, path: Path, cols: list[str]) -> None:
         )
 
 
-def _carry_once_only_fields(
-    frame: pd.DataFrame, rest: pd.DataFrame, repeating: pd.Series, notes: list[str]
+def _carry_outcomes(
+    frame: pd.DataFrame,
+    rest: pd.DataFrame,
+    repeating: pd.Series,
+    outcome_cols: set[str],
+    notes: list[str],
 ) -> None:
-    """Fill, in place, fields empty at baseline that exactly one later event records."""
+    """Fill, in place, outcome fields empty at baseline that exactly one later event records."""
     if "redcap_event_name" not in rest.columns:
         return
     once = rest.loc[~repeating]
     for col in frame.columns:
-        if col == "patient_id" or frame[col].notna().any() or col not in once.columns:
+        if col not in outcome_cols or frame[col].notna().any() or col not in once.columns:
             continue
         holders = once.loc[once[col].notna()]
         events = set(holders["redcap_event_name"])
