@@ -242,7 +242,7 @@ def conversion_factor(
         )
     if pair in ((mass_conc, molar_conc), (molar_conc, mass_conc)):
         raise _unit_error(a, from_unit, "needs a molecular weight, and none is catalogued")
-    raise _unit_error(a, from_unit, f"is not a unit of {a.label}")
+    raise _unit_error(a, from_unit, f"is not a unit for {a.name}")
 
 
 def convert(
