@@ -3,9 +3,10 @@
 Table (the one implemented): Kaseb AO et al. J Natl Cancer Inst 2014;106:dju088, Table 1
 ("Original CTP score": bilirubin <2 | 2-3 | >3 mg/dL, PBC <4 | 4-10 | >10; albumin >3.5 |
 2.8-3.5 | <2.8 g/dL; PT prolongation <4 | 4-6 | >6 s; classes A 5-6, B 7-9, C >9) with the
-INR row <1.7 | 1.7-2.3 | >2.3 of MDCalc's Child-Pugh calculator. No published numeric
-worked example was found in the stored sources, so each example below is computed by hand
-from that table, step by step, in its comment.
+INR row <1.7 | 1.7-2.3 | >2.3 of Cleve Clin J Med (ccjm.org Table 1) and MDCalc. No correct
+published numeric worked example was found in the stored sources (one found, on droracle.ai,
+scores bilirubin 30 umol/L as 2 points and INR 1.9 as 3, against every table), so each example
+below is computed by hand from that table, step by step, in its comment.
 """
 
 from __future__ import annotations

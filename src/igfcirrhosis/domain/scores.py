@@ -63,8 +63,9 @@ SOURCES: Final[dict[str, str]] = {
         "oesophagus for bleeding oesophageal varices. Br J Surg 1973;60:646-9. Table as printed "
         "in Kaseb AO et al. J Natl Cancer Inst 2014;106:dju088, Table 1 (and MDCalc): bilirubin "
         "<2 / 2-3 / >3 mg/dL (primary biliary cirrhosis <4 / 4-10 / >10), albumin >3.5 / "
-        "2.8-3.5 / <2.8 g/dL, PT prolongation <4 / 4-6 / >6 s, INR <1.7 / 1.7-2.3 / >2.3 "
-        "(MDCalc; Durand F, Valla D. J Hepatol 2005;42:S100-7); the middle band is closed, so "
+        "2.8-3.5 / <2.8 g/dL, PT prolongation <4 / 4-6 / >6 s; INR <1.7 / 1.7-2.3 / >2.3 as "
+        "in Cleve Clin J Med (ccjm.org, 'Child-Pugh classification', Table 1) and MDCalc; the "
+        "middle band is closed, so "
         "exactly 2.0, 3.0, 2.8, 3.5, 1.7, 2.3, 4, 6, 4 (cholestatic) and 10 (cholestatic) score "
         "2 points. Class A 5-6, B 7-9, C 10-15."
     ),
@@ -177,7 +178,9 @@ def child_pugh(
     PT prolongation, s            < 4      4 - 6       > 6
     ============================  =======  ==========  =======
 
-    So exactly 2.0 and 3.0 mg/dL, 2.8 and 3.5 g/dL, INR 1.7 and 2.3, 4 and 6 s score 2. SI
+    So exactly 2.0 and 3.0 mg/dL, 2.8 and 3.5 g/dL, INR 1.7 and 2.3, 4 and 6 s score 2.
+    Other printed tables differ (not implemented): albumin 3.0-3.5 g/dL / 30-35 g/L for
+    2 points (e.g. PMC3017746 Table 1), INR 2.0-3.0 (World J Gastroenterol 2005;11:6571). SI
     input must be converted first (17.1 µmol/L per mg/dL, 10 g/L per g/dL): the bilirubin
     edges are then 34.2 and 51.3 µmol/L and the albumin edges 28 and 35 g/L. Tables printed
     in SI with 34/51 (or 34/50) µmol/L differ slightly: here 34 µmol/L (1.99 mg/dL) scores 1
