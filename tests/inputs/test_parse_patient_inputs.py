@@ -345,3 +345,28 @@ def test_igfbp3_in_ng_per_ml_as_printed_by_the_review_is_caught() -> None:
     assert p.fields["igfbp3"].flag == "implausible"
     assert "did you mean 6 mg/L?" in (p.fields["igfbp3"].message or "")
     assert parse_patient({"igfbp3": "6 mg/L"}).values["igfbp3"] == 6.0
+
+
+def test_pandas_and_numpy_missing_and_bool_values() -> None:
+    import numpy as np
+    import pandas as pd
+
+    p = parse_patient({"bilirubin": pd.NA, "ascites": None, "dialysis": np.True_, "hcc": np.False_})
+    assert math.isnan(p.values["bilirubin"])  # type: ignore[arg-type]
+    assert p.fields["bilirubin"].flag == "missing"
+    assert (p.values["dialysis"], p.values["hcc"]) == (1.0, 0.0)
+    with pytest.raises(InputError, match="yes/no value"):
+        parse_patient({"albumin": np.True_})  # type: ignore[dict-item]
+
+
+def test_importing_inputs_stays_light() -> None:
+    """``igfc assess`` imports this module: no pandas, no pint until they are needed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import igfcirrhosis.domain.inputs; "
+        "print(','.join(m for m in ('pandas', 'pint', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

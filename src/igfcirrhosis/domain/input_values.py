@@ -18,6 +18,8 @@ import numbers
 import re
 from typing import Final
 
+import numpy as np
+
 from igfcirrhosis.domain.analytes import Analyte, normalize_spelling
 from igfcirrhosis.domain.input_errors import InputError, UnitError
 from igfcirrhosis.domain.units import conversion_factor
@@ -48,7 +50,7 @@ def fmt_given(x: float) -> str:
 
 def is_missing(raw: object) -> bool:
     """True for None, NaN and the missing tokens (``""``, ``"NA"``, ...)."""
-    if raw is None:
+    if raw is None or type(raw).__name__ in ("NAType", "NaTType"):  # pandas NA/NaT
         return True
     if isinstance(raw, float):
         return math.isnan(raw)
@@ -70,8 +72,8 @@ def not_a_number_message(field: str, raw: object, analyte: Analyte | None = None
             f"{field}: {text!r} is a detection limit, not a measured value; enter the number "
             "itself or leave the value missing"
         )
-    if isinstance(raw, bool):
-        return f"{field}: {raw!r} is a yes/no value; expected a number"
+    if isinstance(raw, bool | np.bool_):
+        return f"{field}: {bool(raw)!r} is a yes/no value; expected a number"
     expected = ""
     if analyte is not None and analyte.has_unit:
         example = analyte.si_unit or analyte.default_unit
@@ -203,7 +205,7 @@ def category_code(analyte: Analyte, raw: object) -> float | str | None:
     Strings are matched after lower-casing and turning runs of spaces, '-' and '/' into '_'
     ("grade 1-2" -> "grade_1_2"); numbers must equal a numeric code (ascites 1/2/3).
     """
-    if isinstance(raw, bool):
+    if isinstance(raw, bool | np.bool_):
         return float(raw) if analyte.kind in ("bool", "event") else None
     if isinstance(raw, numbers.Real):
         value = float(raw)

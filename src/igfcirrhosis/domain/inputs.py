@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from igfcirrhosis.domain.analytes import Analyte, lookup, suggest
 from igfcirrhosis.domain.input_errors import InputError, UnitError
 from igfcirrhosis.domain.input_values import (
@@ -172,7 +174,7 @@ def _parse_quantity(
 ) -> FieldInput:
     name = analyte.name
     default = analyte.default_unit or "1"
-    if isinstance(raw, bool):
+    if isinstance(raw, bool | np.bool_):
         raise InputError(name, raw, not_a_number_message(name, raw, analyte))
     unit_given: str | None
     if isinstance(raw, numbers.Real):
