@@ -238,3 +238,27 @@ def test_table1_bad_input(pbc: pd.DataFrame) -> None:
         Table1().fit(pbc, "stage", continuous=["sex"])
     with pytest.raises(DiagnosticDataError, match="two groups"):
         Table1().fit(pbc.assign(one=1), "one", continuous=["age"])
+
+
+def test_fisher_infeasible_falls_back_with_warning(pbc: pd.DataFrame) -> None:
+    import warnings
+
+    from igfcirrhosis.stats.roc import DiagnosticWarning
+
+    with pytest.raises(DiagnosticDataError, match="partial tables"):
+        fisher_exact_rxc(pd.crosstab(pbc["edema"], pbc["stage"]).to_numpy(), max_tables=1000)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t1 = Table1().fit(pbc, "stage", categorical=["edema"], fisher_max_tables=1000)
+    assert any(issubclass(w.category, DiagnosticWarning) for w in caught)
+    assert t1.summary.loc["edema", "test"] == "chi-square (Fisher infeasible)"
+
+
+def test_group_order(pbc: pd.DataFrame) -> None:
+    t1 = Table1().fit(
+        pbc, "stage", continuous=["albumin"], ordered=True, group_order=[4.0, 3.0, 2.0, 1.0]
+    )
+    assert list(t1.table_.columns[:4]) == ["4", "3", "2", "1"]
+    assert t1.summary.loc["albumin", "jt_z"] > 0  # reversed order, reversed trend
+    with pytest.raises(DiagnosticDataError, match=r"value 4\.0 is not in group_order"):
+        Table1().fit(pbc, "stage", continuous=["albumin"], group_order=[1.0, 2.0, 3.0])

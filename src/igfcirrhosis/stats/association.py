@@ -247,7 +247,7 @@ class LogisticRegression:
         """Fitted probability for each row of ``df`` (NaN where a covariate is missing)."""
         xs = np.column_stack([numeric_column(df, c) for c in self.covariate_cols])
         eta = self.coef_[0] + xs @ self.coef_[1:]
-        return 1 / (1 + np.exp(-eta))
+        return np.asarray(1 / (1 + np.exp(-eta)), dtype=np.float64)
 
     @property
     def summary(self) -> pd.DataFrame:

@@ -151,7 +151,9 @@ def resolve_direction(controls: ArrayLike, cases: ArrayLike, direction: Directio
         return direction
     if direction != "auto":
         raise DiagnosticDataError(f"direction must be '<', '>' or 'auto', not {direction!r}")
-    return "<" if np.median(controls) <= np.median(cases) else ">"
+    med0 = np.median(np.asarray(controls, dtype=np.float64))
+    med1 = np.median(np.asarray(cases, dtype=np.float64))
+    return "<" if med0 <= med1 else ">"
 
 
 def roc_curve(

@@ -23,6 +23,7 @@ variable) and the table reports the rows with a missing group (``n_missing_group
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -32,7 +33,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from igfcirrhosis.stats.roc import DiagnosticDataError, numeric_column
+from igfcirrhosis.stats.roc import DiagnosticDataError, DiagnosticWarning, numeric_column
 
 __all__ = [
     "Table1",
@@ -110,16 +111,19 @@ def fisher_exact_rxc(table: ArrayLike, max_tables: int = FISHER_MAX_TABLES) -> f
     used_a, a = _partial_tables(cols[:half], rows, max_tables)
     used_b, b = _partial_tables(cols[half:], rows, max_tables)
     dims = tuple(int(v) + 1 for v in rows)
-    key_a = np.ravel_multi_index(used_a.T, dims).astype(np.float64)
-    key_b = np.ravel_multi_index((rows[:, None] - used_b.T), dims).astype(np.float64)
+    key_a = np.asarray(np.ravel_multi_index(tuple(used_a.T), dims), dtype=np.float64)
+    key_b = np.asarray(
+        np.ravel_multi_index(tuple(rows[:, None] - used_b.T), dims), dtype=np.float64
+    )
     order = np.lexsort((a, key_a))
-    key_a, a = key_a[order], a[order]
-    frame = pd.DataFrame({"key": key_a, "a": a})
+    key_s: FloatArray = key_a[order]
+    a_s: FloatArray = a[order]
+    frame = pd.DataFrame({"key": key_s, "a": a_s})
     amax = frame.groupby("key", sort=False)["a"].transform("max").to_numpy()
-    csum = frame.assign(w=np.exp(a - amax)).groupby("key", sort=False)["w"].cumsum().to_numpy()
-    pairs = key_a + 1j * a  # complex numbers sort lexicographically: (key, a)
+    csum = frame.assign(w=np.exp(a_s - amax)).groupby("key", sort=False)["w"].cumsum().to_numpy()
+    pairs = key_s + 1j * a_s  # complex numbers sort lexicographically: (key, a)
     idx = np.searchsorted(pairs, key_b + 1j * (thr - b), side="right")
-    start = np.searchsorted(key_a, key_b, side="left")
+    start = np.searchsorted(key_s, key_b, side="left")
     hit = idx > start
     last = idx[hit] - 1
     p = np.sum(np.exp(const + b[hit] + amax[last]) * csum[last])
@@ -310,7 +314,15 @@ class Table1:
         summary: Literal["auto", "mean", "median"] | dict[str, str] = "auto",
         normality_alpha: float = 0.05,
         digits: int = 2,
+        group_order: Sequence[Any] | None = None,
+        fisher_max_tables: int = FISHER_MAX_TABLES,
     ) -> Table1:
+        """``group_order`` fixes the column order and, with ``ordered=True``, the order the
+        trend tests assume (default: sorted group values). If Fisher's test would need more
+        than ``fisher_max_tables`` partial tables, the chi-square test is reported instead,
+        with a :class:`DiagnosticWarning` and the test named ``"chi-square (Fisher
+        infeasible)"``."""
+        self._fisher_max = fisher_max_tables
         if group_col not in df.columns:
             raise DiagnosticDataError(f"column {group_col!r} not found")
         for c in (*continuous, *categorical):
@@ -320,7 +332,16 @@ class Table1:
         keep = gser.notna().to_numpy()
         self.n_missing_group_ = int((~keep).sum())
         data = df.loc[keep]
-        levels = sorted(data[group_col].unique().tolist())
+        present = data[group_col].unique().tolist()
+        if group_order is None:
+            levels = sorted(present)
+        else:
+            levels = list(group_order)
+            extra = [v for v in present if v not in levels]
+            if extra:
+                raise DiagnosticDataError(
+                    f"column {group_col!r}: value {extra[0]!r} is not in group_order {levels}"
+                )
         if len(levels) < 2:
             raise DiagnosticDataError(f"column {group_col!r}: need at least two groups")
         self.group_col, self.levels_, self.ordered = group_col, levels, ordered
@@ -445,16 +466,27 @@ class Table1:
         else:
             chi = stats.chi2_contingency(tab, correction=True)
             if np.any(chi.expected_freq < 5):
-                p = fisher_exact_rxc(tab)
-                t.update(
-                    {
-                        "test": "Fisher exact",
-                        "statistic": None,
-                        "df": None,
-                        "p": p,
-                        "min_expected": float(chi.expected_freq.min()),
-                    }
-                )
+                try:
+                    p = fisher_exact_rxc(tab, max_tables=self._fisher_max)
+                except DiagnosticDataError as exc:
+                    warnings.warn(
+                        f"{col}: {exc}; reporting the chi-square test although an expected "
+                        "count is < 5",
+                        DiagnosticWarning,
+                        stacklevel=3,
+                    )
+                    p = float(chi.pvalue)
+                    t.update(
+                        {
+                            "test": "chi-square (Fisher infeasible)",
+                            "statistic": float(chi.statistic),
+                            "df": int(chi.dof),
+                            "p": p,
+                        }
+                    )
+                else:
+                    t.update({"test": "Fisher exact", "statistic": None, "df": None, "p": p})
+                t["min_expected"] = float(chi.expected_freq.min())
             else:
                 p = float(chi.pvalue)
                 test = "chi-square (Yates)" if tab.shape == (2, 2) else "chi-square"
