@@ -1,0 +1,157 @@
+"""HTML pages (Jinja2, English and Simplified Chinese). The pages call the REST API from
+their scripts; server-side they only render forms, tables and the evidence diagram."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from igfcirrhosis import RESEARCH_USE, __version__
+from igfcirrhosis.web.i18n import COOKIE, LANGUAGES, choose_language, translations
+from igfcirrhosis.web.page_data import (
+    FORM_GROUPS,
+    JS_STRINGS,
+    UNITS_ASSUMED,
+    form_fields,
+    model_species,
+)
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Path(__file__).with_name("templates")
+NAV = (("/assess", "Assess"), ("/cohorts", "Cohorts"), ("/simulate", "Simulate"),
+       ("/evidence", "Evidence"), ("/about", "About"))
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=True, extensions=["jinja2.ext.i18n"],
+                             undefined=jinja2.StrictUndefined)
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = choose_language(request)
+    t = translations(lang)
+    js = {k: t.gettext(v) for k, v in JS_STRINGS.items()}
+    html = environment(lang).get_template(name).render(
+        lang=lang, html_lang="zh-CN" if lang == "zh" else "en", languages=LANGUAGES,
+        path=request.url.path, nav=NAV, version=__version__, research_use=RESEARCH_USE,
+        units_assumed=UNITS_ASSUMED, js_strings=json.dumps(js, ensure_ascii=False),
+        status=status, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/assess", status_code=303)
+
+
+@router.get("/lang")
+def set_language(to: str = Query("en"), next: str = Query("/assess")) -> Response:
+    """Choose the language (remembered in a cookie for a year) and go back."""
+    target = next if re.match(r"^/[A-Za-z0-9/_.-]*$", next) and not next.startswith("//") \
+        else "/assess"
+    resp = RedirectResponse(target, status_code=303)
+    if to in LANGUAGES:
+        resp.set_cookie(COOKIE, to, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return resp
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_page(request: Request) -> HTMLResponse:
+    lang = choose_language(request)
+    return render(request, "assess.html", groups=FORM_GROUPS,
+                  fields=form_fields(si_default=lang == "zh"), unit_system="si"
+                  if lang == "zh" else "conventional")
+
+
+@router.get("/patients/{label}", response_class=HTMLResponse)
+def patient_page(request: Request, label: str) -> HTMLResponse:
+    from igfcirrhosis.web.api_patients import check_label, patient_history
+    from igfcirrhosis.web.problems import ProblemError
+
+    try:
+        history = patient_history(request, check_label(label))
+    except ProblemError as p:
+        return render(request, "message.html", title=label, message=p.detail, status=p.status)
+    return render(request, "patient.html", label=label, history=history)
+
+
+@router.get("/evidence", response_class=HTMLResponse)
+def evidence_page(request: Request, q: str = Query("", max_length=200)) -> HTMLResponse:
+    from igfcirrhosis.web.api_evidence import evidence_entries
+
+    return render(request, "evidence.html", q=q, entries=evidence_entries(q or None),
+                  species=model_species())
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about_page(request: Request) -> HTMLResponse:
+    return render(request, "about.html")
+
+
+@router.get("/cohorts", response_class=HTMLResponse)
+def cohorts_page(request: Request) -> HTMLResponse:
+    from igfcirrhosis.web.api_cohorts import list_cohorts
+    from igfcirrhosis.web.api_jobs import list_jobs
+
+    return render(request, "cohorts.html", cohorts=list_cohorts(request),
+                  analyses=list_jobs(request, "analysis"),
+                  max_upload=request.app.state.settings.max_upload_bytes)
+
+
+@router.get("/cohorts/{cohort_id}", response_class=HTMLResponse)
+def cohort_page(request: Request, cohort_id: int) -> HTMLResponse:
+    from igfcirrhosis.web.analysis_jobs import analysis_available
+    from igfcirrhosis.web.api_cohorts import get_cohort
+    from igfcirrhosis.web.api_jobs import list_jobs
+    from igfcirrhosis.web.plan_form import default_plan
+    from igfcirrhosis.web.problems import ProblemError
+
+    try:
+        cohort = get_cohort(request, cohort_id)
+    except ProblemError as p:
+        return render(request, "message.html", title=str(cohort_id), message=p.detail,
+                      status=p.status)
+    analyses = [a for a in list_jobs(request, "analysis") if a["cohort_id"] == cohort_id]
+    return render(request, "cohort.html", cohort=cohort, analyses=analyses,
+                  analysis_available=analysis_available(), default_plan=default_plan(cohort))
+
+
+@router.get("/analyses/{job_id}", response_class=HTMLResponse)
+def analysis_page(request: Request, job_id: int) -> HTMLResponse:
+    return _job_page(request, "analysis", job_id)
+
+
+@router.get("/simulations/{job_id}", response_class=HTMLResponse)
+def simulation_page(request: Request, job_id: int) -> HTMLResponse:
+    return _job_page(request, "simulation", job_id)
+
+
+def _job_page(request: Request, kind: str, job_id: int) -> HTMLResponse:
+    from igfcirrhosis.web.api_jobs import get_job, job_dict
+    from igfcirrhosis.web.problems import ProblemError
+
+    try:
+        job = job_dict(request, get_job(request, kind, job_id))
+    except ProblemError as p:
+        return render(request, "message.html", title=str(job_id), message=p.detail,
+                      status=p.status)
+    base = "analyses" if kind == "analysis" else "simulations"
+    return render(request, "job.html", job=job, base=base)
+
+
+@router.get("/simulate", response_class=HTMLResponse)
+def simulate_page(request: Request) -> HTMLResponse:
+    from igfcirrhosis.web.api_jobs import list_jobs
+
+    return render(request, "simulate.html", simulations=list_jobs(request, "simulation"))

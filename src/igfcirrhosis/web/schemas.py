@@ -1,0 +1,124 @@
+"""Pydantic models of the REST API (request bodies and the documented shape of answers)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: One input value: a number in the default unit, a string with its unit ("34 umol/L"),
+#: a category/bool spelling, or null (not given).
+RawValue = bool | int | float | str | None
+PatientValues = dict[str, RawValue]
+
+
+class AssessmentOut(BaseModel):
+    """``assess(...).to_dict()`` (the ``igfc assess --json`` object); returned unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+    schema_version: str
+    research_use: str
+    inputs: dict[str, Any]
+    scores: dict[str, Any]
+    igf: dict[str, Any]
+    options: dict[str, Any]
+    warnings: list[str]
+
+
+class FieldCheck(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    flag: str | None = None
+    message: str | None = None
+
+
+class ValidationOut(BaseModel):
+    """Per field: the parsed input (``flag`` implausible/error, ``message``) and warnings."""
+
+    inputs: dict[str, dict[str, Any]]
+    warnings: list[str]
+
+
+class CatalogField(BaseModel):
+    name: str
+    label: str
+    kind: str
+    default_unit: str | None
+    si_unit: str | None
+    conventional_unit: str | None
+    units: list[str]
+    plausible: list[float] | None
+    categories: list[dict[str, Any]]
+
+
+class ScoreBatchIn(BaseModel):
+    """Rows of a cohort (data-dictionary keys; headers may carry units: ``bilirubin [umol/L]``)."""
+
+    rows: list[dict[str, RawValue]] = Field(min_length=1, max_length=10_000)
+
+
+class ScoreBatchOut(BaseModel):
+    rows: list[dict[str, Any]]
+    summary: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+
+
+class EvidenceOut(BaseModel):
+    count: int
+    entries: list[dict[str, Any]]
+
+
+class SavedAssessmentOut(BaseModel):
+    id: int
+    patient: str
+    taken_at: str
+    result: dict[str, Any]
+
+
+class PatientOut(BaseModel):
+    label: str
+    n_assessments: int
+    last: str | None
+
+
+class CohortOut(BaseModel):
+    id: int
+    name: str
+    format: str
+    n_rows: int
+    n_issues: int
+    created_at: str
+    validation: dict[str, Any] | None = None
+
+
+class JobIn(BaseModel):
+    """An analysis of a stored cohort: the plan as TOML text (from the form or a file)."""
+
+    cohort_id: int = Field(ge=1)
+    plan: str = Field(min_length=1, max_length=200_000)
+    title: str = Field(default="analysis", max_length=200)
+
+
+class SimulationIn(BaseModel):
+    """A scenario: a preset patient state and a regimen; ``population`` > 0 runs a trial."""
+
+    state: Literal["healthy", "child_pugh_a", "child_pugh_b", "child_pugh_c"] = "child_pugh_b"
+    product: Literal["mecasermin", "rinfabate"] = "mecasermin"
+    dose_ug_per_kg: float = Field(default=0.0, ge=0, le=500)
+    interval_hours: float = Field(default=12.0, ge=1, le=168)
+    days: float = Field(default=30.0, ge=1, le=365)
+    population: int = Field(default=0, ge=0, le=200)
+    seed: int = Field(default=1, ge=0, le=2**31 - 1)
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    status: str
+    progress: float
+    message: str | None
+    cohort_id: int | None
+    created_at: str
+    finished_at: str | None
+    files: list[str]

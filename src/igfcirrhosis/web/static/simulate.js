@@ -1,0 +1,34 @@
+// Simulate: POST /api/v1/simulations, poll, show the figures.
+"use strict";
+(function () {
+  const { t, el, api, poll } = window.IGFC;
+  const form = document.getElementById("sim-form");
+  const msg = document.getElementById("sim-msg");
+  function num(id) { const v = document.getElementById(id).value.trim(); return v === "" ? NaN : Number(v); }
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    msg.hidden = true;
+    const body = { state: document.getElementById("s-state").value, product: document.getElementById("s-product").value,
+      dose_ug_per_kg: num("s-dose"), interval_hours: num("s-interval"), days: num("s-days"),
+      population: num("s-pop"), seed: num("s-seed") };
+    for (const [k, v] of Object.entries(body)) if (typeof v === "number" && Number.isNaN(v)) body[k] = null;
+    const run = document.getElementById("sim-run");
+    const figs = document.getElementById("sim-figures");
+    const files = document.getElementById("sim-files");
+    figs.replaceChildren(); files.replaceChildren();
+    try {
+      const job = await api("POST", "/api/v1/simulations", body);
+      run.hidden = false;
+      const done = await poll("/api/v1/simulations/" + job.id, function (j) {
+        document.getElementById("sim-status").textContent = t(j.status);
+        document.getElementById("sim-progress").value = j.progress;
+        document.getElementById("sim-message").textContent = j.message || "";
+      });
+      const base = "/api/v1/simulations/" + done.id + "/files/";
+      for (const f of done.files) {
+        if (f.endsWith(".svg")) figs.append(el("figure", {}, el("img", { src: base + f, alt: f, class: "sim-plot" }), el("figcaption", { text: f })));
+        files.append(el("li", {}, el("a", { href: base + f, text: f })));
+      }
+    } catch (e) { msg.textContent = t("error") + ": " + e.message; msg.hidden = false; }
+  });
+})();
