@@ -54,7 +54,9 @@ def as_float(
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ScoreInputError(f"{name}: expected numbers in {unit}, got {x!r}") from exc
+        raise ScoreInputError(
+            f"{name}: expected numbers in {unit} (NaN or None for missing); {exc}"
+        ) from exc
     with np.errstate(invalid="ignore"):
         if strictly_positive:
             bad = ~(arr > 0.0) & ~np.isnan(arr)
@@ -73,7 +75,9 @@ def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: st
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ScoreInputError(f"{name}: expected one of {allowed} ({meaning}), got {x!r}") from exc
+        raise ScoreInputError(
+            f"{name}: expected one of {', '.join(f'{c:g}' for c in allowed)} ({meaning}); {exc}"
+        ) from exc
     ok = np.isnan(arr)
     for code in allowed:
         ok |= arr == code
