@@ -45,6 +45,7 @@ def test_spearman_vs_cor_test(pbc: pd.DataFrame, r_ref: dict[str, Any]) -> None:
     assert rel_diff(s.rho_, ref["rho"]) < TOL
     assert rel_diff(s.p_value_, ref["p"]) < TOL
     assert rel_diff(s.ci_, ref["ci_bonett_wright"]) < TOL
+    assert rel_diff(s.s_statistic_, ref["S"]) < TOL
     f = SpearmanCorrelation().fit(pbc, "bili", "albumin", ci_method="fisher")
     assert rel_diff(f.ci_, ref["ci_fisher"]) < TOL
     ref2 = r_ref["spearman_bili_copper"]

@@ -163,6 +163,29 @@ def test_exact_ci_edges_and_errors() -> None:
     assert acc.ppv.estimate == 1 and acc.npv.estimate == 1
 
 
+def test_logistic_combination_vs_r(landmark: pd.DataFrame, r_ref: dict[str, Any]) -> None:
+    """R::
+
+    fc <- glm(dead5 ~ log(bili) + albumin, family = binomial, data = lm5,
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+    prob <- fitted(fc)
+    acc(prob >= 0.5, lm5$dead5)      # tp 76, fp 22, fn 39, tn 175; binom.test CIs
+    rc <- roc(lm5$dead5, prob, levels = c(0, 1), direction = "<")
+    auc(rc); ci.auc(rc, method = "delong")   # 0.885941293312735 (0.846876757019843-0.925...)
+    """
+    ref = r_ref["logistic_combination"]
+    lc = LogisticCombination().fit(landmark, ["log_bili", "albumin"], "dead5")
+    a = lc.accuracy_
+    assert (a.tp, a.fp, a.fn, a.tn) == (ref["tp"], ref["fp"], ref["fn"], ref["tn"])
+    got = a.summary().loc[list(MEASURES), ["estimate", "lower", "upper"]].to_numpy()
+    assert rel_diff(got, _r_matrix(ref)) < TOL
+    auc = lc.auc_
+    assert (
+        rel_diff([auc.auc, auc.lower, auc.upper], [ref["auc"], ref["auc_lower"], ref["auc_upper"]])
+        < TOL
+    )
+
+
 def test_logistic_combination_is_thresholded_fit(landmark: pd.DataFrame) -> None:
     lc = LogisticCombination().fit(landmark, ["log_bili", "albumin"], "dead5")
     lr = LogisticRegression().fit(landmark, "dead5", ["log_bili", "albumin"])

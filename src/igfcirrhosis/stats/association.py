@@ -139,6 +139,8 @@ class SpearmanCorrelation:
         self.x_, self.y_ = x[ok], y[ok]
         res = stats.spearmanr(self.x_, self.y_)
         self.rho_, self.p_value_ = float(res.statistic), float(res.pvalue)
+        n = self.n_
+        self.s_statistic_ = float((n**3 - n) * (1 - self.rho_) / 6)  # R's S
         ties = np.unique(self.x_).size < self.n_ or np.unique(self.y_).size < self.n_
         if p_method not in ("auto", "t"):
             raise DiagnosticDataError(f"p_method must be 'auto' or 't', not {p_method!r}")
@@ -168,6 +170,7 @@ class SpearmanCorrelation:
             "x": self.x_col,
             "y": self.y_col,
             "rho": _none(self.rho_),
+            "S": _none(self.s_statistic_),
             "lower": _none(self.ci_[0]),
             "upper": _none(self.ci_[1]),
             "conf_level": self.conf_level,

@@ -77,6 +77,10 @@ class Proportion:
         }
 
 
+def _finite_or_none(v: float) -> float | None:
+    return None if not np.isfinite(v) else float(v)
+
+
 def exact_ci(x: int, n: int, conf_level: float = 0.95) -> Proportion:
     """Clopper-Pearson interval of x successes in n trials (as R's ``binom.test``)."""
     if n < 0 or x < 0 or x > n:
@@ -330,9 +334,9 @@ class LogisticCombination:
             },
             "n_missing": self.n_missing_,
             "auc": {
-                "value": a.auc,
-                "lower": a.lower,
-                "upper": a.upper,
+                "value": _finite_or_none(a.auc),
+                "lower": _finite_or_none(a.lower),
+                "upper": _finite_or_none(a.upper),
                 "method": "DeLong, apparent (same data as the fit)",
             },
             **self.accuracy_.to_dict(),
