@@ -16,7 +16,7 @@
       const v = input.value.trim();
       if (!v) continue;
       const unit = document.getElementById("u-" + input.dataset.field);
-      out[input.dataset.field] = unit && input.tagName === "INPUT" ? v + " " + unit.value : v;
+      out[input.dataset.field] = unit && input.tagName === "INPUT" && unit.value !== "1" ? v + " " + unit.value : v;
     }
     return out;
   }
