@@ -21,6 +21,7 @@ from igfcirrhosis.stats.table1 import (
     cuzick_test,
     fisher_exact_rxc,
     jonckheere_terpstra,
+    proportion_trend_test,
 )
 
 from .conftest import rel_diff
@@ -262,3 +263,37 @@ def test_group_order(pbc: pd.DataFrame) -> None:
     assert t1.summary.loc["albumin", "jt_z"] > 0  # reversed order, reversed trend
     with pytest.raises(DiagnosticDataError, match=r"value 4\.0 is not in group_order"):
         Table1().fit(pbc, "stage", continuous=["albumin"], group_order=[1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    ("var", "key"), [("ascites", "ascites_stage"), ("spiders", "spiders_stage")]
+)
+def test_proportion_trend_vs_prop_trend_test(
+    pbc: pd.DataFrame, r_ref: dict[str, Any], var: str, key: str
+) -> None:
+    """R::
+
+    tb <- table(pbc$ascites, pbc$stage)
+    prop.trend.test(tb["1", ], colSums(tb))   # X2 19.5292056699652, p 9.90733136702642e-06
+    tb <- table(pbc$spiders, pbc$stage)
+    prop.trend.test(tb["1", ], colSums(tb), score = c(0, 1, 2, 5))  # X2 27.6370933667598
+    """
+    ref = r_ref[f"prop_trend_{key}"]
+    row = Table1().fit(pbc, "stage", categorical=[var], ordered=True).summary.loc[var]
+    assert rel_diff([row["trend_chisq"], row["trend_p"]], [ref["chisq"], ref["p"]]) < TOL
+    tb = pd.crosstab(pbc[var], pbc["stage"]).to_numpy()
+    r = proportion_trend_test(tb[1], tb.sum(axis=0))
+    assert r.z > 0  # both become more frequent with stage
+    if var == "spiders":
+        ref2 = r_ref["prop_trend_spiders_scores"]
+        r2 = proportion_trend_test(tb[1], tb.sum(axis=0), ref2["scores"])
+        assert rel_diff([r2.statistic, r2.p_value], [ref2["chisq"], ref2["p"]]) < TOL
+
+
+def test_proportion_trend_hand() -> None:
+    """Proportions 0/10, 5/10, 10/10 with scores 1, 2, 3: p = 1/2, U = sum s (x - n p) = 10,
+    Var = p(1 - p) [sum n s^2 - (sum n s)^2 / N] = 0.25 * (140 - 120) = 5, chi-square = 20."""
+    r = proportion_trend_test([0, 5, 10], [10, 10, 10])
+    assert r.statistic == pytest.approx(20.0) and r.z == pytest.approx(np.sqrt(20.0))
+    with pytest.raises(DiagnosticDataError):
+        proportion_trend_test([11], [10])

@@ -37,6 +37,7 @@ from igfcirrhosis.stats.roc import DiagnosticDataError, DiagnosticWarning, numer
 
 __all__ = [
     "Table1",
+    "proportion_trend_test",
     "TrendResult",
     "cuzick_test",
     "fisher_exact_rxc",
@@ -270,6 +271,40 @@ def cuzick_test(values: ArrayLike, groups: ArrayLike) -> TrendResult:
     )
 
 
+def proportion_trend_test(
+    events: ArrayLike, totals: ArrayLike, scores: ArrayLike | None = None
+) -> TrendResult:
+    """Chi-square test for trend in proportions (Cochran-Armitage, no continuity correction;
+    R's ``prop.trend.test``). ``events[i]`` of ``totals[i]`` in ordered group i, with group
+    ``scores`` (default 1..k). ``statistic`` is the 1-df chi-square; ``z`` its signed root
+    (positive when the proportion rises with the score)."""
+    x = np.asarray(events, dtype=np.float64)
+    n = np.asarray(totals, dtype=np.float64)
+    sc = (
+        np.arange(1, x.size + 1, dtype=np.float64)
+        if scores is None
+        else np.asarray(scores, dtype=np.float64)
+    )
+    if not (x.shape == n.shape == sc.shape) or np.any(x < 0) or np.any(x > n):
+        raise DiagnosticDataError("events, totals and scores must match and 0 <= events <= totals")
+    big_n = n.sum()
+    p = x.sum() / big_n
+    u = float(np.sum(sc * (x - n * p)))
+    var = float(p * (1 - p) * (np.sum(n * sc**2) - np.sum(n * sc) ** 2 / big_n))
+    chisq = u**2 / var if var > 0 else 0.0
+    z = float(np.sign(u) * np.sqrt(chisq))
+    return TrendResult(
+        "chi-square for trend in proportions",
+        chisq,
+        0.0,
+        var,
+        z,
+        float(stats.chi2.sf(chisq, 1)),
+        "Cochran-Armitage, 1 df",
+        int(big_n),
+    )
+
+
 # --- Table 1 ----------------------------------------------------------------------------
 
 
@@ -499,6 +534,15 @@ class Table1:
                         "min_expected": float(chi.expected_freq.min()),
                     }
                 )
+        if self.ordered and len(cats) == 2 and counts.sum() > 0:
+            tr = proportion_trend_test(counts[1], counts.sum(axis=0))
+            t.update(
+                {
+                    "trend_test": f"trend in proportions of {_label(cats[1])}",
+                    "trend_chisq": tr.statistic,
+                    "trend_p": tr.p_value,
+                }
+            )
         rows[0].update({"p": _fmt_p(p), "test": t["test"], "missing": str(t["n_missing"])})
         return rows, t
 
