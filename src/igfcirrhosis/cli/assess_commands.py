@@ -213,6 +213,8 @@ def render_score_summary(scored: Any, source: Path, output: Path, excluded: Any)
         units = scored.normalized.column_units
         console.print("units assumed (data dictionary defaults): " + ", ".join(
             f"{c} [{units.get(c, '?')}]" for c in scored.normalized.assumed_units))
+    for note in scored.normalized.warnings:
+        console.print(f"[yellow]note:[/yellow] {note}")
     t = Table(title="Rows scored", title_justify="left")
     t.add_column("score")
     t.add_column("scored", justify="right")

@@ -325,6 +325,16 @@ def _cell_unit(given_units: npt.NDArray[Any] | None, i: int, column_unit: str) -
     return column_unit
 
 
+def _spelling_codes(text: pd.Series, spellings: Mapping[str, Any]) -> pd.Series:
+    """Each cell's category code by its normalised spelling (NaN if none), computed once per
+    distinct value: a million-row column holds a handful of spellings."""
+    idx, uniques = pd.factorize(text, use_na_sentinel=True)
+    keys = (pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.lower()
+            .str.replace(r"[\s\-/]+", "_", regex=True).str.strip("_"))
+    mapped = np.append(keys.map(spellings).to_numpy(dtype=object), np.nan)
+    return pd.Series(mapped[idx], index=text.index, dtype=object)
+
+
 def _category_column(
     analyte: Analyte,
     header: str,
@@ -363,8 +373,7 @@ def _category_column(
         out[bad] = np.nan
         return out
     text, missing = _text(series)
-    keys = text.str.lower().str.replace(r"[\s\-/]+", "_", regex=True).str.strip("_")
-    codes = keys.map(analyte.spellings())
+    codes = _spelling_codes(text, analyte.spellings())
     unmatched = ~missing & codes.isna().to_numpy(dtype=bool)
     if unmatched.any() and numeric_codes:
         nums = pd.to_numeric(text.where(pd.Series(unmatched, index=text.index)), errors="coerce")

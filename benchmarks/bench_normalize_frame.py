@@ -1,4 +1,4 @@
-"""Speed of input normalisation (run by hand; not a test): ``python tests/inputs/bench_normalize_frame.py``.
+"""Speed of input normalisation (run by hand; not a test): ``python benchmarks/bench_normalize_frame.py``.
 
 Goal (brief): 1,000,000 rows x 12 numeric columns in well under 1 s. Also times a string column
 of "<number> <unit>" cells, the first (cold) call that builds the pint registry, and
