@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 
 
@@ -43,12 +43,18 @@ model_commands.register(app)
 from igfcirrhosis.cli import assess_commands  # noqa: E402
 
 assess_commands.register(app)
+from igfcirrhosis.cli import analysis_commands  # noqa: E402
+
+analysis_commands.register(app)
 from igfcirrhosis.cli import cohort_commands  # noqa: E402
 
 cohort_commands.register(app)
 from igfcirrhosis.cli import demo_commands  # noqa: E402
 
 demo_commands.register(app)
+from igfcirrhosis.cli import web_commands  # noqa: E402
+
+web_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
