@@ -136,3 +136,10 @@ def labels_from_codes(codes: NDArray[np.int8], labels: tuple[str, ...]) -> Objec
     """Map grade codes (0 = missing, 1.. = ``labels``) to an object array with None for 0."""
     table = np.array([None, *labels], dtype=object)
     return np.asarray(table[codes], dtype=object)
+
+
+def full_shape(a: FloatArray, shape: tuple[int, ...], copy: bool = False) -> FloatArray:
+    """``a`` broadcast to ``shape`` as its own array (copied only if needed or asked)."""
+    if a.shape == shape and a.dtype == np.float64:
+        return a.copy() if copy else a
+    return np.array(np.broadcast_to(a, shape), dtype=np.float64)
