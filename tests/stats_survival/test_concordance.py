@@ -73,3 +73,35 @@ def test_small_hand_example() -> None:
     c = concordance_index([1, 2, 3, 4], [1, 1, 1, 1], risk_score=[4, 3, 1, 2])
     assert (c.concordant, c.discordant) == (5, 1)
     assert c.concordance == pytest.approx(5 / 6, rel=1e-15)
+
+
+def _brute_force(t: np.ndarray, e: np.ndarray, s: np.ndarray) -> tuple[float, ...]:
+    """Definition by double loop: comparable if t_j > t_i or (t_j == t_i and j censored)."""
+    conc = disc = tie = tied_y = tied_xy = 0.0
+    for i in range(t.size):
+        if not e[i]:
+            continue
+        for j in range(t.size):
+            if j == i:
+                continue
+            if t[j] > t[i] or (t[j] == t[i] and not e[j]):
+                conc += s[i] > s[j]
+                disc += s[i] < s[j]
+                tie += s[i] == s[j]
+            elif t[j] == t[i] and e[j] and j > i:
+                tied_y += 1
+                tied_xy += s[i] == s[j]
+    return conc, disc, tie, tied_y - tied_xy, tied_xy
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_fast_counts_equal_the_double_loop(seed: int) -> None:
+    """Heavy ties in time and score, censoring tied with events."""
+    rng = np.random.default_rng(seed)
+    n = 120
+    t = rng.integers(1, 15, n).astype(float)
+    e = rng.random(n) < 0.6
+    s = rng.integers(0, 6, n).astype(float)
+    c = concordance_index(t, e.astype(int), risk_score=s)
+    got = (c.concordant, c.discordant, c.tied_x, c.tied_y, c.tied_xy)
+    assert got == _brute_force(t, e, s)

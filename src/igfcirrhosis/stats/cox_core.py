@@ -47,6 +47,8 @@ class CoxData:
     pseudo_group: NDArray[np.intp]  # (D,) group of each pseudo risk set
     pseudo_frac: FloatArray  # (D,) Efron fraction l/d (0 for Breslow)
     n_groups_le: NDArray[np.intp]  # (n,) number of event times <= the row's time
+    ev_starts: NDArray[np.intp]  # (G,) start of each event time's block in ev_rows
+    x_event_sum: FloatArray  # (p,) sum of centred x over the events
 
     @classmethod
     def build(
@@ -54,7 +56,7 @@ class CoxData:
     ) -> CoxData:
         if ties not in ("efron", "breslow"):
             raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-        order = np.argsort(time, kind="stable")
+        order = np.argsort(time)
         ts = time[order]
         ev = event[order] > 0
         xs = x[order]
@@ -86,6 +88,8 @@ class CoxData:
             pseudo_group=ev_group,
             pseudo_frac=frac,
             n_groups_le=np.searchsorted(uniq, ts, side="right"),
+            ev_starts=starts,
+            x_event_sum=xs[ev_rows].sum(axis=0),
         )
 
     @property
@@ -99,47 +103,56 @@ class CoxDerivatives:
     score: FloatArray  # (p,)
     information: FloatArray  # (p, p)
     den: FloatArray  # (D,) pseudo risk-set denominators (relative to exp(max eta))
-    mean: FloatArray  # (D, p) pseudo risk-set weighted means of centred x
+    s1: FloatArray  # (G, p) risk-set sums of r x at each event time
+    d1: FloatArray  # (G, p) sums of r x over the tied events
+
+    def pseudo_means(self, data: CoxData) -> FloatArray:
+        """(D, p) weighted mean of x in each pseudo risk set (Efron) or risk set (Breslow)."""
+        g, f = data.pseudo_group, data.pseudo_frac
+        return (self.s1[g] - f[:, None] * self.d1[g]) / self.den[:, None]
 
 
 def cox_derivatives(data: CoxData, beta: FloatArray) -> CoxDerivatives:
-    """Log partial likelihood, score and information at ``beta`` (Efron or Breslow)."""
+    """Log partial likelihood, score and information at ``beta`` (Efron or Breslow).
+
+    Only O(n p) passes over the rows plus one ``X' diag(w) X``; everything else is per event
+    time (G) or per pseudo risk set (D, scalars only).
+    """
     x = data.x
     eta = x @ beta
-    shift = float(eta.max()) if eta.size else 0.0
+    shift = float(eta.max())
     r = np.exp(eta - shift)
     rx = x * r[:, None]
-    # reverse cumulative sums of [r, r x] over sorted rows, taken at each event time's first row
-    both = np.concatenate([r[:, None], rx], axis=1)
-    rev = np.cumsum(both[::-1], axis=0)[::-1]
-    at = rev[data.first_at]  # (G, 1+p)
-    # sums over the tied events of each time
-    ev_both = both[data.ev_rows]
-    tie = np.zeros((data.d.size, ev_both.shape[1]))
-    _group_sum(tie, data.ev_group, ev_both)
+    # risk-set sums at each event time: segment sums between event times, then suffix sums
+    s0 = np.add.reduceat(r, data.first_at)[::-1].cumsum()[::-1]
+    s1 = np.add.reduceat(rx, data.first_at, axis=0)[::-1].cumsum(axis=0)[::-1]
+    # sums over the tied events of each time (events are contiguous per time)
+    d0 = np.add.reduceat(r[data.ev_rows], data.ev_starts)
+    d1 = np.add.reduceat(rx[data.ev_rows], data.ev_starts, axis=0)
     g, f = data.pseudo_group, data.pseudo_frac
-    num = at[g] - f[:, None] * tie[g]  # (D, 1+p)
-    den = num[:, 0]
-    mean = num[:, 1:] / den[:, None]
-    loglik = float(eta[data.ev_rows].sum() - data.n_events * shift - np.log(den).sum())
-    score = x[data.ev_rows].sum(axis=0) - mean.sum(axis=0)
-    # information = sum_k (S2_k - f_k D2_k)/den_k - mean_k mean_k'
+    den = s0[g] - f * d0[g]
     inv = 1.0 / den
-    per_group = np.bincount(g, weights=inv, minlength=data.d.size)
-    per_group_f = np.bincount(g, weights=f * inv, minlength=data.d.size)
-    cum = np.concatenate([[0.0], np.cumsum(per_group)])
+    n_g = data.d.size
+
+    def per_group(v: FloatArray) -> FloatArray:
+        return np.bincount(g, weights=v, minlength=n_g)
+
+    a = per_group(inv)
+    b = per_group(f * inv)
+    inv2 = inv * inv
+    c = per_group(inv2)
+    e = per_group(f * inv2)
+    h = per_group(f * f * inv2)
+    loglik = float(data.x_event_sum @ beta - data.n_events * shift - np.log(den).sum())
+    score = data.x_event_sum - (s1.T @ a - d1.T @ b)
+    # information = sum_k (S2_k - f_k D2_k)/den_k - m_k m_k', m_k = (S1 - f_k D1)/den_k
+    cum = np.concatenate([[0.0], np.cumsum(a)])
     w = r * cum[data.n_groups_le]
-    w[data.ev_rows] -= r[data.ev_rows] * per_group_f[data.ev_group]
-    information = (x * w[:, None]).T @ x - mean.T @ mean
-    return CoxDerivatives(loglik, score, information, den, mean)
-
-
-def _group_sum(out: FloatArray, groups: NDArray[np.intp], values: FloatArray) -> None:
-    """``out[g] += values`` for contiguous groups (faster than ``np.add.at``)."""
-    if groups.size == 0:
-        return
-    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
-    out[groups[starts]] += np.add.reduceat(values, starts, axis=0)
+    w[data.ev_rows] -= r[data.ev_rows] * b[data.ev_group]
+    s1e = s1.T * e
+    mm = (s1.T * c) @ s1 - s1e @ d1 - (s1e @ d1).T + (d1.T * h) @ d1
+    information = (x.T * w) @ x - mm
+    return CoxDerivatives(loglik, score, information, den, s1, d1)
 
 
 @dataclass(frozen=True)

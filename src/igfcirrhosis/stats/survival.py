@@ -62,7 +62,7 @@ def _tabulate(
     time: FloatArray, event: FloatArray, codes: NDArray[np.intp], k: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Distinct times and, per group (columns), the events and all exits at each of them."""
-    order = np.argsort(time, kind="stable")
+    order = np.argsort(time)
     ts = time[order]
     new = np.empty(ts.size, dtype=bool)
     new[0] = True
