@@ -145,6 +145,33 @@ def test_logistic_vs_glm(
     json.dumps(m.to_dict(), allow_nan=False)
 
 
+def test_logistic_profile_ci_vs_r(landmark: pd.DataFrame, r_ref: dict[str, Any]) -> None:
+    """R::
+
+        f5 <- glm(dead5 ~ log(bili) + albumin + age, family = binomial, data = lm5,
+                  control = tight)
+        X <- model.matrix(f5); q95 <- qchisq(0.95, 1)
+        prof_excess <- function(j, b) glm.fit(X[, -j, drop = FALSE], f5$y, family = binomial(),
+            offset = X[, j] * b, control = tight)$deviance - f5$deviance - q95
+        uniroot(function(b) prof_excess(j, b), c(est[j] - 5 * se[j], est[j]), tol = 1e-13)$root
+        # log(bili): 1.38340156524267 .. 2.26572332981393
+        confint(f5)   # MASS (R 4.2): 1.3834264084382 .. 2.26575121179451 (spline-interpolated)
+
+    Tolerances: 1e-8 relative against the exact roots (both sides solve to ~1e-13); 1e-4
+    against MASS's confint, which interpolates the profile on a grid (measured max 2.2e-5).
+    """
+    ref = r_ref["logistic_profile"]
+    m = LogisticRegression().fit(
+        landmark, "dead5", ["log_bili", "albumin", "age"], ci_method="profile"
+    )
+    lo, hi = np.log(m.or_lower_), np.log(m.or_upper_)
+    assert rel_diff(lo, ref["lower"]) < 1e-8 and rel_diff(hi, ref["upper"]) < 1e-8
+    assert rel_diff(lo, ref["mass_lower"]) < 1e-4 and rel_diff(hi, ref["mass_upper"]) < 1e-4
+    wald = LogisticRegression().fit(landmark, "dead5", ["log_bili", "albumin", "age"])
+    assert not np.allclose(wald.or_lower_, m.or_lower_, rtol=1e-4)  # a different interval
+    assert m.to_dict()["method"].endswith("profile-likelihood CIs")
+
+
 def test_logistic_separation_warns() -> None:
     df = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1], "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     with warnings.catch_warnings(record=True) as caught:
