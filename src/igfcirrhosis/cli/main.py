@@ -43,6 +43,9 @@ model_commands.register(app)
 from igfcirrhosis.cli import assess_commands  # noqa: E402
 
 assess_commands.register(app)
+from igfcirrhosis.cli import analysis_commands  # noqa: E402
+
+analysis_commands.register(app)
 from igfcirrhosis.cli import cohort_commands  # noqa: E402
 
 cohort_commands.register(app)

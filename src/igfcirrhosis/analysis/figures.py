@@ -1,0 +1,107 @@
+"""Figures: matplotlib (Agg, no pyplot state), saved as SVG and 300-dpi PNG.
+
+SVG output is made reproducible (fixed hash salt, no date metadata) so a figure drawn twice is
+byte-identical; the report embeds the SVG inline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PNG_DPI = 300
+
+
+def new_figure(width: float = 6.4, height: float = 4.6) -> Figure:
+    """A figure not registered with pyplot (nothing to close, no global state)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
+
+
+def save_figure(fig: Figure, directory: Path, stem: str) -> tuple[Path, Path, str]:
+    """Write ``stem.svg`` and ``stem.png`` (300 dpi); return both paths and the SVG text."""
+    import matplotlib
+
+    directory.mkdir(parents=True, exist_ok=True)
+    svg_path, png_path = directory / f"{stem}.svg", directory / f"{stem}.png"
+    with matplotlib.rc_context({"svg.hashsalt": "igfcirrhosis", "svg.fonttype": "path"}):
+        fig.savefig(svg_path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(png_path, format="png", dpi=PNG_DPI, bbox_inches="tight",
+                metadata={"Software": None})  # fmt: skip
+    text = svg_path.read_text(encoding="utf-8")
+    start = text.find("<svg")
+    return svg_path, png_path, text[start:] if start >= 0 else text
+
+
+def accuracy_plot(rows: list[tuple[str, Any]], title: str) -> Figure:
+    """Dot plot of sensitivity and specificity (exact CIs) for each named Accuracy."""
+    fig = new_figure(6.4, 0.9 + 0.55 * len(rows))
+    ax = fig.add_subplot(1, 1, 1)
+    for k, (_name, acc) in enumerate(rows):
+        y = len(rows) - 1 - k
+        for off, what, color in ((0.12, "sensitivity", "C0"), (-0.12, "specificity", "C1")):
+            p = getattr(acc, what)
+            ax.errorbar([p.estimate], [y + off], xerr=[[p.estimate - p.lower],
+                        [p.upper - p.estimate]], fmt="o", color=color,
+                        label=what if k == 0 else "_nolegend_", capsize=3)  # fmt: skip
+    ax.set_yticks(range(len(rows)), [n for n, _ in rows][::-1])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("proportion (95% exact CI)")
+    ax.set_title(title)
+    ax.legend(loc="lower left", frameon=False)
+    return fig
+
+
+def nice_times(t_max: float, n: int = 6) -> list[float]:
+    """Round tick times from 0 to ``t_max`` (the risk-table columns)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=n, steps=[1, 2, 2.5, 5, 10]).tick_values(0, t_max)
+    return [float(t) for t in ticks if 0 <= t <= t_max]
+
+
+def km_figure(km: Any, title: str | None) -> Figure:
+    """survminer-style Kaplan-Meier figure: curves, CI bands, censor ticks, log-rank p and median
+    lines (drawn by ``stats._survplot.plot_km``), and under it three tables at the same times:
+    number at risk, cumulative number of events, cumulative number censored."""
+    k = len(km.curves_)
+    tab_in = 0.3 * k + 0.25  # height of one table, inches
+    gap_in = 0.55
+    main_in, top_in, below_main_in = 3.8, 0.45, 0.75
+    h = top_in + main_in + below_main_in + 3 * (tab_in + gap_in)
+    fig = new_figure(7.5, h)
+    ax = fig.add_axes((0.2, 1 - (top_in + main_in) / h, 0.76, main_in / h))
+    t_max = max(float(c.time[-1]) for c in km.curves_.values() if c.time.size)
+    times = nice_times(t_max)
+    km.plot(ax=ax, title=title, risk_table=False)
+    ax.set_xticks(times)
+    tab = km.risk_table(times)
+    names = ["all" if km.group_col is None else str(lab) for lab in km.curves_]
+    y_top = 1 - (top_in + main_in + below_main_in) / h
+    headings = (("n_risk", "Number at risk"), ("cum_events", "Cumulative number of events"),
+                ("cum_censored", "Cumulative number censored"))  # fmt: skip
+    for j, (column, heading) in enumerate(headings):
+        top = y_top - j * (tab_in + gap_in) / h
+        tax = fig.add_axes((0.2, top - tab_in / h, 0.76, tab_in / h), sharex=ax,
+                           label=heading.lower())  # fmt: skip
+        for row, lab in enumerate(km.curves_):
+            for tt, v in zip(times, tab.loc[lab][column], strict=True):
+                tax.text(tt, k - 1 - row, str(int(v)), ha="center", va="center", fontsize=9,
+                         color=f"C{row}")  # fmt: skip
+        tax.set_ylim(-0.5, k - 0.5)
+        tax.set_yticks(range(k), names[::-1])
+        for tick, row in zip(tax.get_yticklabels(), range(k - 1, -1, -1), strict=True):
+            tick.set_color(f"C{row}")
+        tax.tick_params(axis="y", length=0, pad=16)
+        tax.tick_params(axis="x", labelbottom=j == len(headings) - 1)
+        tax.set_title(heading, fontsize=9, loc="left")
+        for side in ("top", "right", "left"):
+            tax.spines[side].set_visible(False)
+    return fig

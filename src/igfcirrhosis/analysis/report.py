@@ -1,0 +1,164 @@
+"""report.html: one self-contained file (inline CSS and SVG; no script, font or CDN).
+
+Sentences come from :mod:`.messages` in the plan's ``language``; the Jinja2 template lives in
+``igfcirrhosis/report/templates/report.html.j2``. Run metadata (time, Python, platform) is
+written here and never into results.json.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import platform
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from igfcirrhosis.analysis import messages
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from igfcirrhosis.analysis.plan import Plan
+    from igfcirrhosis.analysis.runner import RunOutcome
+
+MAX_EXCLUDED_SHOWN = 300
+
+
+def template_dir() -> Path:
+    import igfcirrhosis
+
+    return Path(igfcirrhosis.__file__).resolve().parent / "report" / "templates"
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "NA"
+        if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e6):
+            return f"{v:.3g}"
+        return f"{v:.4g}"
+    try:
+        import pandas as pd
+
+        if v is pd.NA:
+            return "NA"
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(v, "item"):
+        return _cell(v.item())
+    return str(v)
+
+
+def _table(frame: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    }
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "scipy", "pandas", "statsmodels", "matplotlib"):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:  # pragma: no cover
+            out[name] = "not installed"
+    return out
+
+
+def render_report(plan: Plan, outcome: RunOutcome, now: _dt.datetime | None = None) -> str:
+    """The report HTML for a finished run."""
+    import jinja2
+    from markupsafe import Markup
+
+    import igfcirrhosis
+
+    lang = plan.language
+
+    def t(key: str, **kw: Any) -> str:
+        return messages.text(key, lang, **kw)
+
+    doc = outcome.results
+    data = outcome.data
+    method_keys: list[str] = []
+    analyses = []
+    warnings_all = []
+    for rec, entry in zip(outcome.records, doc["analyses"], strict=True):
+        res = rec.result
+        for k in entry["methods"]:
+            if k not in method_keys:
+                method_keys.append(k)
+        for w in entry["warnings"]:
+            warnings_all.append({"analysis": rec.spec.id, "text": w})
+        excluded = res.excluded if res else []
+        analyses.append({
+            "id": rec.spec.id,
+            "type": messages.type_name(rec.spec.type, lang),
+            "title": rec.spec.title,
+            "status": rec.status,
+            "error": rec.error,
+            "filter": entry["filter"],
+            "n_sentence": t("analysis_n", n_used=entry["n_used"], n_excluded=entry["n_excluded"])
+            if res else "",
+            "warnings": entry["warnings"],
+            "methods": [messages.method(k, lang)[0] for k in entry["methods"]],
+            "tables": [{"name": tb["name"], "csv": tb["csv"], **_table(tb["frame"])}
+                       for tb in rec.tables],
+            "figures": [{"name": f["name"], "svg": f["svg"], "png": f["png"],
+                         "inline": Markup(f["svg_text"])} for f in rec.figures],
+            "excluded_counts": entry["excluded_by_reason"],
+            "excluded": excluded[:MAX_EXCLUDED_SHOWN],
+            "excluded_more": max(0, len(excluded) - MAX_EXCLUDED_SHOWN),
+            "seconds": rec.seconds,
+        })  # fmt: skip
+    versions = _versions()
+    now = now or _dt.datetime.now(_dt.UTC)
+    d = doc["data"]
+    provenance = [
+        (t("prov_plan"), f"{doc['plan']['file']} (SHA-256 {doc['plan']['sha256'][:16]}…)"),
+        (t("prov_file"), d["source"]),
+        (t("prov_resolved"), data.resolved),
+        (t("prov_format"), d["format"]),
+        (t("prov_hash"), d["sha256"]),
+        (t("prov_rows_read"), str(d["rows_read"])),
+        (t("prov_rows_excluded"), str(d["rows_excluded_before_analysis"])),
+        (t("prov_rows_analysed"), str(d["rows_available"])),
+        (t("prov_filter"), d["filter"] or "—"),
+        (t("prov_derived"), "; ".join(f"{k} = {v}" for k, v in d["derived"].items()) or "—"),
+        (t("prov_units"), "; ".join(f"{k}: {v}" for k, v in d["units"].items()) or "—"),
+        (t("prov_units_assumed"), ", ".join(d["units_assumed"]) or "—"),
+        (t("prov_notes"), " ".join(d["notes"]) or "—"),
+        (t("prov_software"), f"igfcirrhosis {igfcirrhosis.__version__}; Python "
+         f"{versions['python']} on {platform.system()} {platform.machine()}"),
+        (t("prov_run"), now.strftime("%Y-%m-%d %H:%M:%S UTC")),
+    ]  # fmt: skip
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    tpl = env.get_template("report.html.j2")
+    return tpl.render(
+        lang=lang,
+        t=t,
+        title=doc["title"],
+        synthetic=doc["synthetic"],
+        provenance=provenance,
+        methods_intro=t("methods_intro", version=igfcirrhosis.__version__, **versions),
+        methods=[messages.method(k, lang) for k in method_keys],
+        analyses=analyses,
+        warnings=warnings_all,
+        data_excluded=data.excluded[:MAX_EXCLUDED_SHOWN],
+        data_excluded_more=max(0, len(data.excluded) - MAX_EXCLUDED_SHOWN),
+        data_excluded_counts=d["excluded_before_analysis_by_reason"],
+        id_column=data.id_column or "—",
+        timings=outcome.timings,
+        argv=" ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv)),
+    )
