@@ -109,41 +109,49 @@ def write_trajectories(traj: dict[str, np.ndarray], path: Path) -> Path:
 
 def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: Path
                       ) -> list[Path]:
-    """Four-panel figure (IGF-I, binding proteins, GH, fibrosis) as PNG and SVG."""
+    """Six-panel figure (IGF-I, free IGF-I, binding proteins, GH, HSC, ECM) as PNG and SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     d = traj["time_h"] / 24.0
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    fig, axes = plt.subplots(3, 2, figsize=(11, 9), sharex=True)
     ax = axes[0, 0]
     for k in ("igf1_total", "igf1_ternary", "igf1_binary"):
-        ax.plot(d, traj[k], label=k)
+        ax.plot(d, traj[k], lw=0.9, label=k)
     ax.axhspan(scenario.igf1_low_ng_per_ml, scenario.igf1_high_ng_per_ml, alpha=0.1,
                color="green", label="target range")
     ax.set_ylabel("IGF-I [ng/mL]")
-    ax.legend(fontsize=7)
-    ax2 = ax.twinx()
-    ax2.plot(d, traj["igf1_free"], color="red", lw=0.8, label="igf1_free")
-    ax2.set_ylabel("free IGF-I [ng/mL]", color="red")
+    ax.legend(fontsize=7, loc="lower right")
     ax = axes[0, 1]
+    ax.plot(d, traj["igf1_free"], color="red", lw=0.8, label="free IGF-I")
+    ax.axhline(scenario.hypo_free_igf1_ng_per_ml, color="black", ls="--", lw=0.8,
+               label="hypoglycaemia-risk proxy")
+    ax.set_ylabel("free IGF-I [ng/mL]")
+    ax.legend(fontsize=7, loc="upper right")
+    ax = axes[1, 0]
     ax.plot(d, traj["igfbp3_total"], label="IGFBP-3 [mg/L]")
     ax.plot(d, traj["als_total"] / 10.0, label="ALS [10 mg/L]")
     ax.plot(d, traj["igf2_total"] / 100.0, label="IGF-II [100 ng/mL]")
-    ax.set_ylabel("binding proteins")
+    ax.set_ylabel("binding proteins, IGF-II")
     ax.legend(fontsize=7)
-    ax = axes[1, 0]
-    ax.plot(d, traj["gh"], color="purple")
-    ax.set_ylabel("GH [ng/mL]")
-    ax.set_xlabel("time [days]")
     ax = axes[1, 1]
-    for k in ("hsc_activated", "hsc_senescent", "liver_mass"):
+    ax.plot(d, traj["gh"], color="purple", lw=0.8)
+    ax.set_ylabel("GH [ng/mL]")
+    ax = axes[2, 0]
+    for k in ("hsc_quiescent", "hsc_activated", "hsc_senescent"):
         ax.plot(d, traj[k], label=k)
-    ax.plot(d, traj["ecm"] / 10.0, label="ECM index / 10")
-    ax.set_ylabel("fraction / index")
+    ax.set_ylabel("HSC fraction")
     ax.set_xlabel("time [days]")
     ax.legend(fontsize=7)
+    ax = axes[2, 1]
+    ax.plot(d, traj["ecm"], color="brown", label="ECM index")
+    ax.set_ylabel("ECM / scar index")
+    ax.set_xlabel("time [days]")
+    ax3 = ax.twinx()
+    ax3.plot(d, traj["liver_mass"], color="green", label="liver mass")
+    ax3.set_ylabel("functional liver mass", color="green")
     fig.suptitle(f"{scenario.name} ({scenario.patient.label})")
     fig.tight_layout()
     paths = [out_dir / "trajectories.png", out_dir / "trajectories.svg"]
