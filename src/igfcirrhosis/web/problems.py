@@ -91,7 +91,12 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return problem_response(_validation_problem(exc), request.url.path)
 
+    async def on_error(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(ProblemError(500, f"internal error ({type(exc).__name__}); "
+                                             "please report it"), request.url.path)
+
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(Exception, on_error)
     app.add_exception_handler(InputError, on_input)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
