@@ -14,6 +14,7 @@ Conventions (used by every score in :mod:`igfcirrhosis.domain.scores`):
 
 from __future__ import annotations
 
+import itertools
 from typing import Final
 
 import numpy as np
@@ -57,6 +58,12 @@ def as_float(
         raise ScoreInputError(
             f"{name}: expected numbers in {unit} (NaN or None for missing); {exc}"
         ) from exc
+    # fast path: two allocation-free reductions (NaN ignored) prove the whole array valid
+    flat = arr.ravel()
+    lo = float(np.fmin.reduce(flat, initial=np.inf))
+    hi = float(np.fmax.reduce(flat, initial=-np.inf))
+    if (lo > 0.0 if strictly_positive else lo >= minimum) and hi < np.inf:
+        return arr
     with np.errstate(invalid="ignore"):
         if strictly_positive:
             bad = ~(arr > 0.0) & ~np.isnan(arr)
@@ -78,6 +85,20 @@ def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: st
         raise ScoreInputError(
             f"{name}: expected one of {', '.join(f'{c:g}' for c in allowed)} ({meaning}); {exc}"
         ) from exc
+    if arr.dtype == np.float64 and np.asarray(x).dtype == np.bool_ and set(allowed) >= {0, 1}:
+        return arr  # a boolean array is a valid 0/1 flag by construction
+    # fast path (the codes used here are evenly spaced: 0/1, 1/2/3, 0/0.5/1): in range and on
+    # the grid, proved with reductions and one scaled copy
+    codes = sorted(allowed)
+    step = codes[1] - codes[0] if len(codes) > 1 else 1.0
+    flat = arr.ravel()
+    lo = float(np.fmin.reduce(flat, initial=np.inf))
+    hi = float(np.fmax.reduce(flat, initial=-np.inf))
+    evenly = all(abs(b - a - step) < 1e-12 for a, b in itertools.pairwise(codes))
+    if evenly and (lo >= codes[0] or lo == np.inf) and (hi <= codes[-1] or hi == -np.inf):
+        q = (flat - codes[0]) / step
+        if np.array_equal(q, np.rint(q), equal_nan=True):
+            return arr
     ok = np.isnan(arr)
     for code in allowed:
         ok |= arr == code
