@@ -162,7 +162,7 @@ def child_pugh(
 ) -> ChildPughResult:
     """Child-Pugh score and class (:data:`SOURCES` ``["child_pugh"]``).
 
-    Table (Kaseb 2014 Table 1 / MDCalc), middle band closed on both ends:
+    Table (Kaseb 2014 Table 1; INR row: Cleve Clin J Med, MDCalc), middle band closed:
 
     ============================  =======  ==========  =======
     component                     1 point  2 points    3 points
