@@ -90,6 +90,8 @@ def test_lausen_formulas_hand() -> None:
     phi = np.exp(-b * b / 2) / np.sqrt(2 * np.pi)
     assert p_lausen92(b) == pytest.approx(4 * phi / b + phi * (b - 1 / b) * np.log(81), rel=1e-12)
     assert p_lausen92(0.5) == 1.0
+    # R: maxstat:::pLausen94(1, 418) is 7.644071 (not a probability); capped at 1 here
+    assert p_lausen94(1.0, 418) == 1.0
     # with a single candidate cut-point Lau94 is the two-sided normal p-value
     assert p_lausen94(b, 100, m=[50]) == pytest.approx(2 * (1 - 0.9986501019683699), rel=1e-9)
 
@@ -153,8 +155,10 @@ def test_maxstat_plot_and_dict(pbc_death: pd.DataFrame) -> None:
 
     import matplotlib.pyplot as plt
 
-    ms = MaxStat().fit(pbc_death, "bili", "time", "death", "Lau94")
-    json.dumps(ms.to_dict(), allow_nan=False)
+    ms = MaxStat().fit(pbc_death, "bili", "time", "death", "Lau94", unit="mg/dL")
+    d = ms.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["cutpoint"] == {"value": 1.9, "unit": "mg/dL", "rule": "low group: marker <= cutpoint"}
     ax = ms.plot()
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), ms.stats_)
     assert ax.get_lines()[1].get_xdata()[0] == ms.estimate_

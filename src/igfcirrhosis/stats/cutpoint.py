@@ -12,7 +12,10 @@ in the lower group (so "low" means ``marker <= estimate``). P-values:
   ``pLausen94``, which uses the actual candidate cut-points.
 
 Both are approximations for the selection of the cut-point; the naive log-rank p-value at the
-selected cut-point is far too small and is not reported.
+selected cut-point is far too small and is not reported. Both bounds are accurate in the tail
+only: for small statistics R's ``pLausen94`` exceeds 1 (7.64 at M = 1, N = 418) and
+``pLausen92`` is not monotone below M ~ 1.2; here both are capped at 1 (the only departure from
+R, and only where R's value is not a probability).
 
 :func:`youden_cutpoints` / :class:`YoudenCutpoint`: the ROC thresholds that maximise
 sensitivity + specificity - 1 (pROC's ``coords(roc, "best", best.method = "youden")``); all
@@ -68,7 +71,7 @@ def p_lausen92(b: float, minprop: float = 0.1, maxprop: float = 0.9) -> float:
         return 1.0
     db = stats.norm.pdf(b)
     p = 4 * db / b + db * (b - 1 / b) * np.log(maxprop * (1 - minprop) / ((1 - maxprop) * minprop))
-    return float(max(p, 0.0))
+    return float(min(max(p, 0.0), 1.0))
 
 
 def p_lausen94(
@@ -90,7 +93,7 @@ def p_lausen94(
         m1, m2 = mm[:-1], mm[1:]
         t = np.sqrt(1 - m1 * (n - m2) / ((n - m1) * m2))
         d = float(np.sum(1 / np.pi * np.exp(-(b**2) / 2) * (t - (b**2 / 4 - 1) * t**3 / 6)))
-    return float(1 - (stats.norm.cdf(b) - stats.norm.cdf(-b)) + d)
+    return float(min(1 - (stats.norm.cdf(b) - stats.norm.cdf(-b)) + d, 1.0))
 
 
 def maxstat_test(
@@ -172,7 +175,10 @@ class MaxStat:
         pmethod: Literal["Lau92", "Lau94"] = "Lau92",
         minprop: float = 0.1,
         maxprop: float = 0.9,
+        unit: str | None = None,
     ) -> MaxStat:
+        """``unit`` is the marker's unit, reported with the cut-point in ``to_dict()``."""
+        self.unit = unit
         x = numeric_column(df, marker_col)
         t = numeric_column(df, time_col)
         e = numeric_column(df, event_col)
@@ -221,7 +227,11 @@ class MaxStat:
         return {
             "marker": self.marker_col,
             "method": "maximally selected log-rank statistic (maxstat)",
-            "cutpoint": {"value": self.estimate_, "rule": "low group: marker <= cutpoint"},
+            "cutpoint": {
+                "value": self.estimate_,
+                "unit": self.unit,
+                "rule": "low group: marker <= cutpoint",
+            },
             "statistic": _none(self.statistic_),
             "p_value": _none(self.p_value_),
             "p_method": {
@@ -276,8 +286,15 @@ class YoudenCutpoint:
     """
 
     def fit(
-        self, df: pd.DataFrame, marker_col: str, outcome_col: str, direction: Direction = "<"
+        self,
+        df: pd.DataFrame,
+        marker_col: str,
+        outcome_col: str,
+        direction: Direction = "<",
+        unit: str | None = None,
     ) -> YoudenCutpoint:
+        """``unit`` is the marker's unit, reported with the threshold in ``to_dict()``."""
+        self.unit = unit
         roc = ROC().fit(df, marker_col, outcome_col, direction)
         self.roc_ = roc
         self.direction_ = roc.direction_
@@ -302,7 +319,7 @@ class YoudenCutpoint:
             "positive_rule": "marker >= threshold"
             if self.direction_ == "<"
             else "marker <= threshold",
-            "threshold": self.threshold_,
+            "threshold": {"value": self.threshold_, "unit": self.unit},
             "sensitivity": self.sensitivity_,
             "specificity": self.specificity_,
             "youden_j": self.youden_,
