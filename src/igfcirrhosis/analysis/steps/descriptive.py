@@ -68,7 +68,7 @@ def run_correlation(ctx: StepContext) -> StepResult:
         n_used = max(n_used, sp.n_)
         if k < 3:
             ax = fig.add_subplot(1, min(len(pairs), 3), k + 1)
-            sp.plot(ax=ax, s=8, alpha=0.6)
+            sp.plot(ax=ax, s=8, alpha=0.6, rasterized=sp.n_ > 2000)  # small SVG
     fig.tight_layout()
     res = {"pairs": out, "units": {"rho": "1 (rank correlation)"}}
     return ctx.result(res, n_used, tables={"spearman": pd.DataFrame(rows)},

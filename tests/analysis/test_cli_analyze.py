@@ -1,0 +1,95 @@
+"""igfc analyze: exit 0 with the outputs, exit 2 with a one-line message (no traceback) for a bad
+plan or data, and the command keeps its heavy imports inside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from igfcirrhosis.cli.main import app
+
+PLAN = """
+title = "cli"
+[data]
+path = "package:pbc/pbc.csv"
+[data.derive]
+dead = "status == 2"
+[outcome]
+time = "time"
+event = "dead"
+[[analysis]]
+type = "km"
+{extra}
+"""
+
+
+def plan(tmp_path: Path, extra: str = "") -> Path:
+    p = tmp_path / "plan.toml"
+    p.write_text(textwrap.dedent(PLAN).replace("{extra}", extra), encoding="utf-8")
+    return p
+
+
+def test_analyze_writes_report_and_results(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(plan(tmp_path)), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "1/1 analyses done" in result.output
+    for name in ("report.html", "results.json", "figures/km_1_km.svg", "figures/km_1_km.png",
+                 "tables/km_1_median.csv"):  # fmt: skip
+        assert (out / name).is_file(), name
+
+
+def test_unknown_type_exits_2_naming_the_key(tmp_path: Path) -> None:
+    p = plan(tmp_path, '[[analysis]]\ntype = "forest"\n')
+    result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "analysis[2].type: unknown type 'forest'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()  # nothing ran
+
+
+def test_missing_column_exits_2_before_anything_runs(tmp_path: Path) -> None:
+    p = plan(tmp_path, '[[analysis]]\ntype = "cox"\ncovariates = ["age", "bilirubin"]\n')
+    result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2
+    assert "analysis[2].covariates[2]: column 'bilirubin' not in data" in result.output
+    assert "did you mean 'bili'?" in result.output
+    assert not (tmp_path / "o" / "results.json").exists()
+
+
+def test_bad_expression_exits_2(tmp_path: Path) -> None:
+    p = plan(tmp_path, 'filter = "exec(1)"\n')
+    result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "analysis[1].filter" in result.output and "not allowed" in result.output
+
+
+def test_a_step_failing_on_the_data_is_reported_and_exits_2(tmp_path: Path) -> None:
+    # status has codes 0/1/2: not a 0/1 event column, found when the step runs
+    p = plan(tmp_path, '[[analysis]]\ntype = "cox"\nevent = "status"\ncovariates = ["age"]\n')
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(out), "-q"])
+    assert result.exit_code == 2
+    assert "analysis[2].event: column 'status' must be 0/1" in result.output
+    assert "1/2 analyses done" in result.output
+    assert "could not be computed" in (out / "report.html").read_text()
+
+
+def test_missing_plan_file_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path / "nope.toml"), "-o", "x"])
+    assert result.exit_code == 2
+    assert "plan file not found" in result.output
+
+
+def test_cli_import_stays_light() -> None:
+    code = (
+        "import sys; import igfcirrhosis.cli.analysis_commands; "
+        "print(','.join(m for m in ('pandas', 'numpy', 'matplotlib', 'jinja2', 'scipy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

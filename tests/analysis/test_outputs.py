@@ -1,0 +1,205 @@
+"""results.json is deterministic and follows its schema; the report is self-contained and lists
+methods, warnings and excluded rows; figures are SVG + 300-dpi PNG; the IGF demo plan runs every
+analysis type and is labelled SYNTHETIC."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from igfcirrhosis.analysis.plan import TYPES, load_plan
+from igfcirrhosis.analysis.results import clean, dumps, validate
+from igfcirrhosis.analysis.runner import run_plan
+
+SMALL = """
+title = "small"
+[data]
+path = "package:pbc/pbc.csv"
+id = "id"
+[data.derive]
+dead = "status == 2"
+log_bili = "log(bili)"
+[outcome]
+time = "time"
+event = "dead"
+[[analysis]]
+type = "km"
+cut = { column = "bili", at = 2 }
+horizons = [365, 1825]
+[[analysis]]
+type = "cox"
+filter = "trt notna"
+covariates = ["age", "log_bili"]
+[[analysis]]
+type = "roc"
+markers = ["log_bili", { column = "albumin", direction = ">" }]
+outcome = { within = 1825 }
+"""
+
+
+@pytest.fixture(scope="module")
+def small_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("plan") / "plan.toml"
+    p.write_text(textwrap.dedent(SMALL), encoding="utf-8")
+    return p
+
+
+def test_same_plan_twice_gives_byte_identical_results(small_plan: Path, tmp_path: Path) -> None:
+    a = run_plan(load_plan(small_plan), tmp_path / "a")
+    b = run_plan(load_plan(small_plan), tmp_path / "b")
+    assert (tmp_path / "a" / "results.json").read_bytes() == (
+        tmp_path / "b" / "results.json"
+    ).read_bytes()
+    for rel in a.results["analyses"][0]["figures"] + a.results["analyses"][1]["tables"]:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+    assert a.results == b.results
+    text = (tmp_path / "a" / "results.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert not re.search(r"20\d\d-\d\d-\d\d", text)  # no timestamps
+
+
+def test_clean_replaces_nan_and_rounds() -> None:
+    assert clean({"a": float("nan"), "b": [float("inf"), 0.1 + 0.2]}) == {
+        "a": None,
+        "b": [None, 0.3],
+    }
+    assert dumps({"b": 1, "a": 2}).index('"a"') < dumps({"b": 1, "a": 2}).index('"b"')
+
+
+def test_results_validate_against_the_schema(pbc_run: Any, igf_run: Any) -> None:
+    for run in (pbc_run, igf_run):
+        validate(json.loads((run.out_dir / "results.json").read_text()))
+
+
+def test_schema_rejects_a_broken_document(pbc_run: Any) -> None:
+    import jsonschema
+
+    doc = json.loads((pbc_run.out_dir / "results.json").read_text())
+    del doc["schema_version"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(doc)
+    doc = json.loads((pbc_run.out_dir / "results.json").read_text())
+    doc["analyses"][0]["results"]["units"] = {}
+    with pytest.raises(jsonschema.ValidationError):
+        validate(doc)
+
+
+def test_every_ok_analysis_names_units(pbc_run: Any) -> None:
+    for a in pbc_run.results["analyses"]:
+        assert a["results"]["units"], a["id"]
+    assert pbc_run.results["outcome"]["time_unit"] == "days"
+    assert pbc_run.results["data"]["units"]["bili"] == "mg/dL"
+
+
+def test_igf_demo_runs_every_type_and_is_synthetic(igf_run: Any) -> None:
+    doc = igf_run.results
+    assert {a["type"] for a in doc["analyses"]} == set(TYPES)
+    assert [a["status"] for a in doc["analyses"]] == ["ok"] * len(doc["analyses"])
+    assert doc["synthetic"] is True
+    assert doc["title"].startswith("SYNTHETIC")
+    html = (igf_run.out_dir / "report.html").read_text()
+    assert "<h1>SYNTHETIC" in html
+    assert "SYNTHETIC DATA" in html
+
+
+def test_igf_km_at_90_days_by_igf1_13(igf_run: Any, analysis: Any) -> None:
+    res = analysis(igf_run, "km_igf1_13")["results"]
+    groups = {g["group"]: g for g in res["groups"]}
+    assert set(groups) == {"igf1 < 13", "igf1 >= 13"}
+    s90 = {k: g["survival_at"][0]["survival"] for k, g in groups.items()}
+    assert s90["igf1 < 13"] < s90["igf1 >= 13"]  # the demo is calibrated to 63.2% vs 94.3%
+    assert res["logrank"]["p_value"] < 0.05
+
+
+def test_igf_nested_question_is_answered(igf_run: Any, analysis: Any) -> None:
+    res = analysis(igf_run, "compare_scores")["results"]
+    assert res["nested"]["question"] == "does log_igf1 add to meld_na?"
+    assert res["nested"]["likelihood_ratio"]["df"] == 1
+    assert [c["score"] for c in res["concordance"]] == [
+        "child_pugh_points", "igf_ctp_points", "meld", "meld_3"]  # fmt: skip
+    assert len(res["comparisons"]) == 3
+
+
+def test_excluded_rows_are_listed_in_report_and_csv(pbc_run: Any) -> None:
+    html = (pbc_run.out_dir / "report.html").read_text()
+    csv = (pbc_run.out_dir / "tables" / "excluded_rows.csv").read_text().splitlines()
+    assert csv[0] == "analysis,stage,row,id,reason"
+    cox_rows = [r for r in csv if r.startswith("cox_mayo,")]
+    assert len(cox_rows) == 106
+    assert cox_rows[0] == "cox_mayo,analysis,313,313,analysis filter trt notna is false"
+    assert "analysis filter trt notna is false: 106" in html
+    assert "outcome undetermined" in html
+    assert "<td>313</td><td>313</td><td>analysis filter trt notna is false</td>" in html
+
+
+def test_report_is_self_contained(pbc_run: Any) -> None:
+    html = (pbc_run.out_dir / "report.html").read_text()
+    assert "<script" not in html
+    assert "<link" not in html
+    assert "@import" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"url\(\s*['\"]?https?:", html)
+
+
+def test_report_sections_methods_and_warnings(pbc_run: Any) -> None:
+    html = (pbc_run.out_dir / "report.html").read_text()
+    for heading in ("Data provenance", "Methods", "Results", "Warnings", "Excluded rows"):
+        assert f">{heading}</h2>" in html
+    assert "For research and clinical decision support only" in html
+    assert pbc_run.results["data"]["sha256"] in html
+    for r_name in ("survival::coxph", "survival::cox.zph", "pROC::roc.test(paired=TRUE)",
+                   "maxstat::maxstat.test", "cmprsk::crr", "kruskal.test"):  # fmt: skip
+        assert r_name in html, r_name
+    assert "optimism: the cut-point was chosen on these data" in html
+    assert "proportional hazards: cox.zph p" in html
+    n_fig = sum(len(a["figures"]) for a in pbc_run.results["analyses"]) // 2
+    assert html.count("<svg") == n_fig
+
+
+def _png_dpi(path: Path) -> float:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    i = data.index(b"pHYs")
+    x_ppm, _, unit = struct.unpack(">IIB", data[i + 4 : i + 13])
+    assert unit == 1  # metres
+    return x_ppm * 0.0254
+
+
+def test_figures_are_svg_and_300_dpi_png(pbc_run: Any) -> None:
+    figs = [f for a in pbc_run.results["analyses"] for f in a["figures"]]
+    assert figs
+    for rel in figs:
+        path = pbc_run.out_dir / rel
+        if rel.endswith(".png"):
+            assert round(_png_dpi(path)) == 300, rel
+        else:
+            assert path.read_text().lstrip().startswith("<?xml") and "<svg" in path.read_text()
+
+
+def test_km_figure_has_survminer_parts(pbc_run: Any) -> None:
+    """Structure of the KM figure, rebuilt from the same fitted object (Agg)."""
+    from igfcirrhosis.analysis.figures import km_figure
+    from igfcirrhosis.stats.survival import KaplanMeier
+
+    rec = next(r for r in pbc_run.records if r.spec.id == "km_bili")
+    assert rec.result is not None
+    frame = pbc_run.data.frame.assign(group=pbc_run.data.frame["bili"].gt(2))
+    km = KaplanMeier().fit(frame, "time", "dead", "group")
+    fig = km_figure(km, "t")
+    labels = [a.get_label() for a in fig.axes]
+    assert labels[1:] == ["number at risk", "cumulative number of events",
+                          "cumulative number censored"]  # fmt: skip
+    main = fig.axes[0]
+    assert any(t.get_gid() == "p-value" for t in main.texts)
+    assert any(line.get_marker() == "+" for line in main.lines)  # censor ticks
+    assert any(line.get_label() == "_median" for line in main.lines)
+    risk = [t.get_text() for t in fig.axes[1].texts]
+    assert risk[:1] == [str(km.curves_[False].n)]
+    table = rec.tables[[t["name"] for t in rec.tables].index("risk_table")]["frame"]
+    assert {"n_risk", "cum_events", "cum_censored"} <= set(table.columns)
