@@ -74,3 +74,39 @@ def test_unconvertible_input_names_field_and_value() -> None:
     with pytest.raises(sc.ScoreInputError, match=r"ascites_points: expected one of 1, 2, 3.*'mild'"):
         sc.child_pugh(bilirubin_mg_dl=1.0, albumin_g_dl=3.0, ascites_points="mild",
                       encephalopathy_points=1, inr=1.0)
+
+
+def test_plot_graded_score_counts_classes_and_missing() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = sc.child_pugh(bilirubin_mg_dl=[1.0, 1.0, 2.5, 4.0, np.nan], albumin_g_dl=3.0,
+                        ascites_points=[1, 3, 3, 3, 1], encephalopathy_points=[1, 1, 2, 3, 1],
+                        inr=1.0)  # points 6 (A), 8 (B), 10 (C), 12 (C), missing
+    ax = res.plot()
+    heights = [p.get_height() for p in ax.patches]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["A", "B", "C", "missing"] and heights == [1, 1, 2, 1]
+    assert ax.get_xlabel() == "Child-Pugh class" and ax.get_ylabel() == "patients"
+    grade_ax = sc.albi(bilirubin_umol_l=[10.0, 100.0], albumin_g_l=40.0).plot()
+    # -2.74 (grade 1) and 0.66*2 - 3.4 = -2.08 (grade 2)
+    assert [p.get_height() for p in grade_ax.patches] == [1, 1, 0, 0]
+    assert grade_ax.get_xlabel() == "ALBI grade"
+    plt.close("all")
+
+
+def test_plot_value_score_is_a_histogram_of_present_values() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    res = sc.mayo_pbc(bilirubin_mg_dl=[1.0, 2.0, 3.0, np.nan], albumin_g_dl=3.5, age_years=50.0,
+                      prothrombin_time_s=10.0, edema=0)
+    assert res.plot(ax=ax) is ax
+    assert sum(p.get_height() for p in ax.patches) == 3  # the NaN row is left out
+    assert ax.get_xlabel() == "Mayo PBC risk score"
+    plt.close(fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +18,7 @@ from igfcirrhosis.domain.scores_common import FloatArray, ObjectArray
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 
 def _to_python(arr: NDArray[Any]) -> Any:
@@ -36,7 +37,9 @@ def _to_python(arr: NDArray[Any]) -> Any:
 
 
 class _ScoreResult:
-    """Shared behaviour: ``to_dict()`` (JSON-friendly) and ``summary`` (a DataFrame)."""
+    """Shared behaviour: ``to_dict()`` (JSON-friendly), ``summary`` (a DataFrame), ``plot``."""
+
+    label: ClassVar[str] = "score"
 
     def __post_init__(self) -> None:
         # numpy ufuncs return numpy scalars for 0-d input: store every field as an ndarray.
@@ -65,6 +68,35 @@ class _ScoreResult:
         }
         return pd.DataFrame(cols)
 
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Distribution over patients (matplotlib imported here, lazily): bars of the count per
+        class/grade, with missing results as a last bar, for graded scores; a histogram of
+        ``value`` otherwise. Returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        name = self.label
+        grade = getattr(self, "grade", None)
+        if grade is not None:
+            flat = np.atleast_1d(grade).ravel()
+            if flat.dtype == object:
+                labels = ["A", "B", "C"]
+                counts = [int(np.sum(flat == lab)) for lab in labels]
+                missing = int(sum(g is None for g in flat))
+            else:
+                labels = ["1", "2", "3"]
+                counts = [int(np.sum(flat == k)) for k in (1.0, 2.0, 3.0)]
+                missing = int(np.isnan(flat).sum())
+            ax.bar([*labels, "missing"], [*counts, missing])
+            ax.set_xlabel(f"{name} class" if flat.dtype == object else f"{name} grade")
+        else:
+            values = np.atleast_1d(self.value).ravel()  # type: ignore[attr-defined]
+            ax.hist(values[~np.isnan(values)], bins="auto")
+            ax.set_xlabel(f"{name} score")
+        ax.set_ylabel("patients")
+        return ax
+
 
 @dataclass(frozen=True)
 class ChildPughResult(_ScoreResult):
@@ -73,6 +105,8 @@ class ChildPughResult(_ScoreResult):
     ``grade`` holds "A" (5-6), "B" (7-9), "C" (10-15) or None; ``grade_code`` the same as
     int8 0 (missing) / 1 / 2 / 3.
     """
+
+    label: ClassVar[str] = "Child-Pugh"
 
     points_bilirubin: FloatArray
     points_albumin: FloatArray
@@ -94,6 +128,8 @@ class MeldResult(_ScoreResult):
     ``*_used``: the inputs after the score's bounds and dialysis rule (None if not used).
     """
 
+    label: ClassVar[str] = "MELD"
+
     value: FloatArray
     unrounded: FloatArray
     bilirubin_used: FloatArray
@@ -108,6 +144,8 @@ class MeldResult(_ScoreResult):
 class AlbiResult(_ScoreResult):
     """ALBI score (unitless, unrounded) and ALBI grade 1/2/3 (float, NaN if missing)."""
 
+    label: ClassVar[str] = "ALBI"
+
     value: FloatArray
     grade: FloatArray
 
@@ -118,6 +156,8 @@ class IgfCtpResult(_ScoreResult):
 
     ``grade`` holds "A" (4-5), "B" (6-7), "C" (8-12) or None; ``grade_code`` 0/1/2/3.
     """
+
+    label: ClassVar[str] = "IGF-CTP"
 
     points_igf1: FloatArray
     points_bilirubin: FloatArray
@@ -131,5 +171,7 @@ class IgfCtpResult(_ScoreResult):
 @dataclass(frozen=True)
 class MayoPbcResult(_ScoreResult):
     """Mayo PBC risk score R (unitless linear predictor, NaN if missing)."""
+
+    label: ClassVar[str] = "Mayo PBC risk"
 
     value: FloatArray
