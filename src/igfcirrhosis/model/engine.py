@@ -53,14 +53,24 @@ class SteadyStateError(RuntimeError):
 class IgfModel:
     """The compiled model; one instance per process, reused between runs."""
 
-    def __init__(self, sbml: str | None = None, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    def __init__(self, sbml: str | None = None, rtol: float = 1e-6, atol: float = 1e-9,
+                 rules_sbml: str | None = None) -> None:
+        """``sbml``: SBML text or a path to an SBML file (default: the packaged model in its fast
+        simulation form, paired with the rule form ``rules_sbml`` that evaluates the derived
+        healthy-state constants for each patient). A user-supplied ``sbml`` without
+        ``rules_sbml`` is simulated as it is."""
         import roadrunner
 
-        from igfcirrhosis.model.sbml import sbml_string
+        from igfcirrhosis.model.sbml import derived_ids, sbml_string
 
         roadrunner.Logger.setLevel(roadrunner.Logger.LOG_ERROR)
-        self.sbml = sbml if sbml is not None else sbml_string()
-        self.rr: Any = roadrunner.RoadRunner(self.sbml)
+        if sbml is None:
+            sbml, rules_sbml = sbml_string(fast=True), sbml_string()
+        self.sbml = sbml
+        self.rules_sbml = rules_sbml
+        self.rr: Any = roadrunner.RoadRunner(sbml)
+        self._rules: Any = roadrunner.RoadRunner(rules_sbml) if rules_sbml else None
+        self._derived = derived_ids() if rules_sbml else []
         self.set_tolerances(rtol, atol)
         self.selections = ["time", *STATE_IDS, *RULE_IDS]
 
@@ -72,10 +82,20 @@ class IgfModel:
         integ.maximum_num_steps = 100_000
 
     def reset(self, params: Mapping[str, float] | None = None) -> None:
-        """Back to the SBML initial state, then apply ``params`` (model parameter ids)."""
+        """Back to the SBML initial state, then apply ``params`` (model parameter ids).
+
+        The derived healthy-state constants are taken from the rule-form instance
+        (``setValue('init(...)')`` on the fast form would recompile the model: ~0.7 s).
+        """
         self.rr.resetAll()
         for key, value in (params or {}).items():
             self.rr[key] = float(value)
+        if self._rules is not None:
+            self._rules.resetAll()
+            for key, value in (params or {}).items():
+                self._rules[key] = float(value)
+            for key in self._derived:
+                self.rr[key] = self._rules[key]
 
     def equilibrate(self, params: Mapping[str, float] | None = None,
                     fibrosis: bool = True,

@@ -79,9 +79,9 @@ def sample_times(days: float) -> NDArray[np.float64]:
 _MODEL: IgfModel | None = None
 
 
-def _init_worker(sbml: str, rtol: float, atol: float) -> None:
+def _init_worker(sbml: str, rules_sbml: str, rtol: float, atol: float) -> None:
     global _MODEL
-    _MODEL = IgfModel(sbml, rtol=rtol, atol=atol)
+    _MODEL = IgfModel(sbml, rtol=rtol, atol=atol, rules_sbml=rules_sbml)
 
 
 @dataclass(frozen=True)
@@ -134,10 +134,10 @@ def run_trial(scenario: Scenario, n: int, seed: int, days: float | None = None,
     arms = [[_clip(d, horizon) for d in a] for a in arms]
     tasks = [_Task(ids, values[k:k + chunk_size], arms, horizon)
              for k in range(0, n, chunk_size)]
-    sbml = sbml_string()
+    sbml, rules = sbml_string(fast=True), sbml_string()
     results: list[NDArray[np.float64]] = []
     if workers <= 1:
-        _init_worker(sbml, rtol, atol)
+        _init_worker(sbml, rules, rtol, atol)
         for t in tasks:
             results.append(_run_chunk(t))
             if progress:
@@ -146,7 +146,7 @@ def run_trial(scenario: Scenario, n: int, seed: int, days: float | None = None,
         import multiprocessing as mp
 
         ctx = mp.get_context("spawn")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(sbml, rtol, atol)) as pool:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(sbml, rules, rtol, atol)) as pool:
             for t, r in zip(tasks, pool.imap(_run_chunk, tasks), strict=True):
                 results.append(r)
                 if progress:
