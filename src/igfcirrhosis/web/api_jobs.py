@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
@@ -13,12 +13,15 @@ from igfcirrhosis.store.models import Cohort, Job
 from igfcirrhosis.web.analysis_jobs import analysis_available, analysis_work
 from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
 from igfcirrhosis.web.jobs import result_dir
+from igfcirrhosis.web.plan_form import CHOICES, build_plan
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
 from igfcirrhosis.web.schemas import JobIn, JobOut, SimulationIn
 from igfcirrhosis.web.simulation_jobs import simulation_work
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
 KINDS = {"analyses": "analysis", "simulations": "simulation"}
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'none'; sandbox")
 
 
 def job_dict(request: Request, job: Job) -> dict[str, Any]:
@@ -82,6 +85,22 @@ def post_analysis(request: Request, body: JobIn) -> dict[str, Any]:
     return job_dict(request, job)
 
 
+@router.get("/plans/build", response_class=Response)
+def get_plan(
+    name: str = Query("cohort", max_length=200),
+    analyses: str = Query(",".join(CHOICES[:4]), max_length=200,
+                          description=f"Comma-separated, from {', '.join(CHOICES)}."),
+    igf1_cut: float = Query(13.0, gt=0, le=2000),
+) -> Response:
+    """An analysis plan (TOML) built from the form's choices."""
+    chosen = tuple(a.strip() for a in analyses.split(",") if a.strip())
+    bad = [a for a in chosen if a not in CHOICES]
+    if bad:
+        raise ProblemError(422, f"analyses: unknown {bad[0]!r}; expected some of "
+                           f"{', '.join(CHOICES)}", field="analyses", value=bad[0])
+    return Response(build_plan(name, chosen, igf1_cut), media_type="text/plain")
+
+
 @router.get("/analyses/{job_id}", response_model=JobOut, responses=PROBLEM_RESPONSES)
 def get_analysis(request: Request, job_id: int) -> dict[str, Any]:
     """One analysis: status, progress and, when done, its files."""
@@ -122,7 +141,10 @@ def job_file(request: Request, kind: str, job_id: int, name: str) -> Response:
         text = safe_csv_text(path.read_text("utf-8"), "," if path.suffix == ".csv" else "\t")
         return Response(text, media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
-    download = path.suffix.lower() not in (".png", ".svg", ".html")
+    if path.suffix.lower() == ".html":  # the self-contained report: styles inline, no scripts
+        return FileResponse(path, media_type="text/html", headers={
+            "Content-Security-Policy": REPORT_CSP})
+    download = path.suffix.lower() not in (".png", ".svg")
     return FileResponse(path, filename=path.name if download else None,
                         content_disposition_type="attachment" if download else "inline")
 

@@ -102,3 +102,12 @@ def model_species() -> tuple[tuple[str, str], ...]:
         return ()
     return tuple((m.group(1), m.group(2).strip()) for line in text.splitlines()
                  if (m := _SPECIES.match(line)))
+
+#: The analysis-plan builder's choices (keys of plan_form.BLOCKS) and their labels.
+PLAN_LABELS: tuple[tuple[str, str], ...] = (
+    ("table1", N_("Table 1: IGF by Child-Pugh class (trend tests)")),
+    ("km_igf1", N_("Kaplan–Meier by an IGF-I cut-off")),
+    ("km_child_pugh", N_("Kaplan–Meier by Child-Pugh class")),
+    ("cox", N_("Cox model: IGF-I added to MELD-Na")),
+    ("cutpoint", N_("Data-derived IGF-I cut-point (maximally selected rank statistics)")),
+)

@@ -18,6 +18,7 @@ from igfcirrhosis.web.i18n import COOKIE, LANGUAGES, choose_language, translatio
 from igfcirrhosis.web.page_data import (
     FORM_GROUPS,
     JS_STRINGS,
+    PLAN_LABELS,
     UNITS_ASSUMED,
     form_fields,
     model_species,
@@ -124,7 +125,8 @@ def cohort_page(request: Request, cohort_id: int) -> HTMLResponse:
                       status=p.status)
     analyses = [a for a in list_jobs(request, "analysis") if a["cohort_id"] == cohort_id]
     return render(request, "cohort.html", cohort=cohort, analyses=analyses,
-                  analysis_available=analysis_available(), default_plan=default_plan(cohort))
+                  analysis_available=analysis_available(), default_plan=default_plan(cohort),
+                  plan_labels=PLAN_LABELS)
 
 
 @router.get("/analyses/{job_id}", response_class=HTMLResponse)

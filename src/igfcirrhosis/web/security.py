@@ -65,7 +65,8 @@ class SecurityMiddleware:
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.extend(HEADERS)
+                own = any(k.lower() == b"content-security-policy" for k, _ in headers)
+                headers.extend(h for h in HEADERS if not (own and h[0] == HEADERS[0][0]))
                 if set_cookie:
                     headers.append((b"set-cookie", set_cookie))
                 message["headers"] = headers

@@ -18,6 +18,18 @@
   }
   const plan = document.getElementById("plan-form");
   if (plan) {
+    async function rebuild() {
+      const chosen = Array.from(document.querySelectorAll("#plan-builder input[type=checkbox]:checked")).map(function (c) { return c.value; });
+      const q = new URLSearchParams({ name: plan.dataset.name, analyses: chosen.join(","), igf1_cut: document.getElementById("pa-cut").value || "13" });
+      const msg = document.getElementById("plan-msg");
+      try {
+        const resp = await fetch("/api/v1/plans/build?" + q.toString());
+        if (!resp.ok) throw new Error((await resp.json()).detail);
+        document.getElementById("plan-text").value = await resp.text();
+        msg.textContent = "";
+      } catch (e) { msg.textContent = t("error") + ": " + e.message; msg.className = "error"; }
+    }
+    document.getElementById("plan-builder").addEventListener("change", rebuild);
     document.getElementById("plan-file").addEventListener("change", async function (ev) {
       const f = ev.target.files[0];
       if (f) document.getElementById("plan-text").value = await f.text();

@@ -1,0 +1,62 @@
+"""Browser: upload the demo cohort, run the analysis, see the Kaplan-Meier figure, download
+results.json; run a simulation and see its plot; screenshots of every page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from igfcirrhosis.web.analysis_jobs import analysis_available
+
+from .browser import browser_page, shot
+from .conftest import Live
+
+
+@pytest.mark.skipif(not analysis_available(), reason="igfcirrhosis.analysis is not in this build")
+def test_upload_demo_cohort_and_run_analysis(live: Live, tmp_path: Path) -> None:
+    from igfcirrhosis.cohort.demo import generate_demo_cohort
+
+    csv = tmp_path / "my-demo.csv"
+    generate_demo_cohort(200, 7).to_csv(csv, index=False)
+    with browser_page(accept_downloads=True) as page:
+        page.goto(live.url + "/cohorts")
+        page.set_input_files("#cohort-file", str(csv))
+        page.click("#upload-btn")
+        page.wait_for_url("**/cohorts/*")
+        assert page.text_content("#n-rows") == "200"
+        shot(page, "cohort-validation")
+        page.uncheck("#pa-table1")
+        page.uncheck("#pa-cox")
+        page.wait_for_function(
+            "!document.getElementById('plan-text').value.includes('table1_child_pugh')")
+        page.click("#run-btn")
+        page.wait_for_url("**/analyses/*")
+        page.wait_for_selector("img[src$='km_igf1_cut_km.svg']", timeout=180_000)
+        shot(page, "analysis-report")
+        with page.expect_download() as dl:
+            page.click("#job-files a[href$='/results.json']")
+        doc = json.loads(Path(dl.value.path()).read_text("utf-8"))
+        assert doc["schema_version"]
+        assert {a["id"] for a in doc["analyses"]} == {"km_igf1_cut", "km_child_pugh"}
+        page.goto(live.url + "/cohorts")
+        assert "my-demo.csv" in page.text_content("#cohorts")
+        shot(page, "cohorts")
+
+
+def test_run_simulation_and_see_plot(live: Live) -> None:
+    with browser_page() as page:
+        page.goto(live.url + "/simulate")
+        page.fill("#s-days", "3")
+        page.click("#sim-btn")
+        img = page.wait_for_selector("img.sim-plot", timeout=180_000)
+        page.wait_for_function("document.querySelector('img.sim-plot').naturalWidth > 0")
+        assert img.get_attribute("src").endswith("trajectories.svg")
+        shot(page, "simulate")
+        page.goto(live.url + "/evidence")
+        assert page.is_visible("#igf-diagram")
+        shot(page, "evidence")
+        page.goto(live.url + "/about")
+        shot(page, "about")
+        assert page.csp_errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,105 @@
+"""Analyses and simulations as background jobs over the API."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from igfcirrhosis.web.analysis_jobs import analysis_available
+
+
+def wait(client: httpx.Client, url: str, timeout: float = 240) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(url).json()
+        assert 0.0 <= job["progress"] <= 1.0
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not finish")
+
+
+def demo_id(client: httpx.Client) -> int:
+    return next(c["id"] for c in client.get("/api/v1/cohorts").json()
+                if c["name"] == "demo-cohort.csv")
+
+
+needs_analysis = pytest.mark.skipif(not analysis_available(),
+                                    reason="igfcirrhosis.analysis is not in this build")
+
+
+@needs_analysis
+def test_analysis_runs_on_the_stored_cohort_not_on_a_path_in_the_plan(
+        client: httpx.Client) -> None:
+    plan = client.get("/api/v1/plans/build",
+                      params={"name": "demo", "analyses": "km_igf1", "igf1_cut": 13}).text
+    plan = plan.replace("[data]\n", '[data]\npath = "/etc/passwd"\n')
+    r = client.post("/api/v1/analyses", json={"cohort_id": demo_id(client), "plan": plan,
+                                              "title": "km"})
+    assert r.status_code == 202, r.text
+    job = wait(client, f"/api/v1/analyses/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert {"report.html", "results.json", "figures/km_igf1_cut_km.svg"} <= set(job["files"])
+    res = client.get(f"/api/v1/analyses/{job['id']}/files/results.json")
+    assert res.headers["content-disposition"].startswith("attachment")
+    doc = json.loads(res.content)
+    assert "passwd" not in json.dumps(doc["data"])
+    report = client.get(f"/api/v1/analyses/{job['id']}/files/report.html")
+    assert "sandbox" in report.headers["content-security-policy"]
+    table = client.get(f"/api/v1/analyses/{job['id']}/files/tables/km_igf1_cut_median.csv")
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    for name in ("..%2F..%2Figfc.sqlite3", "%2Fetc%2Fpasswd", "figures/..%2F..%2F..%2Fx"):
+        assert client.get(f"/api/v1/analyses/{job['id']}/files/{name}").status_code == 404
+    assert job["id"] in [a["id"] for a in client.get("/api/v1/analyses").json()]
+
+
+@needs_analysis
+@pytest.mark.parametrize(("plan", "field"), [
+    ("not = [toml", "plan"),
+    ("[[analysis]]\nid = 'x'\ntype = 'nonsense'\n", "plan.analysis[1].type"),
+    ("[data]\ndata_dictionary = '/etc/dd.csv'\n", "plan.data.data_dictionary"),
+])
+def test_bad_plans_are_422_naming_the_key(client: httpx.Client, plan: str, field: str) -> None:
+    r = client.post("/api/v1/analyses", json={"cohort_id": demo_id(client), "plan": plan})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+
+
+def test_analysis_of_a_missing_cohort_is_404_or_unavailable(client: httpx.Client) -> None:
+    r = client.post("/api/v1/analyses", json={"cohort_id": 999999, "plan": "title = 'x'"})
+    assert r.status_code == (404 if analysis_available() else 409)
+
+
+def test_plan_builder_rejects_unknown_analyses(client: httpx.Client) -> None:
+    r = client.get("/api/v1/plans/build", params={"analyses": "km_igf1,oops"})
+    assert r.status_code == 422 and r.json()["value"] == "oops"
+
+
+def test_simulation_and_trial(client: httpx.Client) -> None:
+    r = client.post("/api/v1/simulations", json={"state": "child_pugh_c", "dose_ug_per_kg": 80,
+                                                 "interval_hours": 12, "days": 3})
+    assert r.status_code == 202
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert {"summary.json", "trajectories.svg", "trajectories.parquet"} <= set(job["files"])
+    svg = client.get(f"/api/v1/simulations/{job['id']}/files/trajectories.svg")
+    assert svg.headers["content-type"].startswith("image/svg")
+    summary = client.get(f"/api/v1/simulations/{job['id']}/files/summary.json").json()
+    assert summary["kind"] == "simulation"
+    r = client.post("/api/v1/simulations", json={"state": "child_pugh_b", "dose_ug_per_kg": 40,
+                                                 "days": 2, "population": 6, "seed": 3})
+    trial = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert trial["status"] == "done", trial["message"]
+    assert "trial.svg" in trial["files"]
+
+
+@pytest.mark.parametrize("body", [{"state": "cirrhotic"}, {"days": 0}, {"population": 5000},
+                                  {"dose_ug_per_kg": -1}, {"interval_hours": "x"}])
+def test_bad_simulation_requests_are_422(client: httpx.Client, body: dict[str, Any]) -> None:
+    r = client.post("/api/v1/simulations", json=body)
+    assert r.status_code == 422
+    assert r.json()["field"] == next(iter(body))
