@@ -10,7 +10,7 @@ R code (tests/fixtures/r/survival.R)::
       s <- summary(f)
       coef(f); sqrt(diag(vcov(f))); f$loglik; f$iter
       f$wald.test; s$logtest; s$sctest; s$conf.int[, 3:4]; s$coefficients[, 5]
-      cox.zph(f)$table                      # transform = "km"
+      cox.zph(f)$table                      # transform = "km"; also "identity", "rank", "log"
       cc <- concordance(f); cc$concordance; sqrt(cc$var); cc$count
     }
     # efron: coef log(bili) = 0.880056271294127, loglik -540.296717613767, LR 199.3395422165,
@@ -32,7 +32,11 @@ import pandas as pd
 import pytest
 
 from igfcirrhosis.stats.cox import CoxPH, compare_nested
-from igfcirrhosis.stats.survival_data import ConvergenceWarning, SurvivalDataError
+from igfcirrhosis.stats.survival_data import (
+    ConvergenceWarning,
+    StatisticalWarning,
+    SurvivalDataError,
+)
 
 from .rcompare import assert_close_to_r
 
@@ -77,6 +81,16 @@ def test_cox_zph_table(fitted: tuple[str, CoxPH], r_ref: dict[str, Any]) -> None
     np.testing.assert_array_equal(tab["df"], r["zph_df"])
     assert_close_to_r(tab["chisq"], r["zph_chisq"], what="zph chisq")
     assert_close_to_r(tab["p"], r["zph_p"], what="zph p")
+
+
+@pytest.mark.parametrize("transform", ["identity", "rank", "log"])
+def test_cox_zph_other_transforms(
+    fitted: tuple[str, CoxPH], r_ref: dict[str, Any], transform: str
+) -> None:
+    """R: cox.zph(f, transform = "identity" | "rank" | "log")$table[, "chisq"]."""
+    ties, cph = fitted
+    tab = cph.check_ph(transform=transform).table  # type: ignore[arg-type]
+    assert_close_to_r(tab["chisq"], r_ref[f"cox_mayo_{ties}"][f"zph_{transform}"], what=transform)
 
 
 def test_concordance_of_the_model(fitted: tuple[str, CoxPH], r_ref: dict[str, Any]) -> None:
@@ -153,3 +167,10 @@ def test_no_warning_on_the_mayo_model(pbc_randomised: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert CoxPH().fit(pbc_randomised, "time", "death", MAYO).converged_
+
+
+def test_few_events_per_covariate_warns(pbc_randomised: pd.DataFrame) -> None:
+    small = pbc_randomised.iloc[:60]
+    assert small["death"].sum() < 50
+    with pytest.warns(StatisticalWarning, match="fewer than 10 events per covariate"):
+        CoxPH().fit(small, "time", "death", MAYO)

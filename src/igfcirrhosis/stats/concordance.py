@@ -141,19 +141,35 @@ def _pair_counts(
     tie = np.zeros(n)
     deaths = np.flatnonzero(dead)
     # the event's side: partners j with key_j > key_i, by their score rank
-    desc = np.argsort(-key, kind="stable")
-    q = n - np.searchsorted(np.sort(key), key[deaths], side="right")
-    lt, le = _prefix_rank_counts(r[desc], q, r[deaths])
-    conc[deaths] += lt
-    tie[deaths] += le - lt
-    disc[deaths] += q - le
+    k_span = int(key.max()) + 1
+    desc = np.argsort(-key)  # order within equal keys is irrelevant
+    n_key_gt = np.concatenate([np.cumsum(np.bincount(key, minlength=k_span)[::-1])[::-1][1:], [0]])
+    q = n_key_gt[key[deaths]]
+    lt = _prefix_rank_counts(r[desc], q, r[deaths])
     # the partner's side: events i with key_i < key_j
-    asc = deaths[np.argsort(key[deaths], kind="stable")]
-    q2 = np.searchsorted(key[asc], key, side="left")
-    lt2, le2 = _prefix_rank_counts(r[asc], q2, r)
+    asc = deaths[np.argsort(key[deaths])]
+    n_dead_lt = np.concatenate([[0], np.cumsum(np.bincount(key[deaths], minlength=k_span))[:-1]])
+    q2 = n_dead_lt[key]
+    lt2 = _prefix_rank_counts(r[asc], q2, r)
+    if int(r.max()) + 1 < n:  # some scores are tied: count the tied comparable pairs
+        comb_all = np.sort(r * k_span + key)
+        rd, kd = r[deaths], key[deaths]
+        tie_d = np.searchsorted(comb_all, rd * k_span + k_span - 1, side="right") - np.searchsorted(
+            comb_all, rd * k_span + kd, side="right"
+        )
+        comb_d = np.sort(rd * k_span + kd)
+        tie_p = np.searchsorted(comb_d, r * k_span + key, side="left") - np.searchsorted(
+            comb_d, r * k_span, side="left"
+        )
+    else:
+        tie_d = np.zeros(deaths.size, dtype=np.int64)
+        tie_p = np.zeros(n, dtype=np.int64)
+    conc[deaths] += lt
+    tie[deaths] += tie_d
+    disc[deaths] += q - lt - tie_d
     disc += lt2
-    tie += le2 - lt2
-    conc += q2 - le2
+    tie += tie_p
+    conc += q2 - lt2 - tie_p
     # event pairs tied on time (not comparable), and those also tied on the score
     _, d_t = np.unique(t[deaths], return_counts=True)
     tied_y = float(np.sum(d_t * (d_t - 1)) / 2)
@@ -165,41 +181,35 @@ def _pair_counts(
 
 def _prefix_rank_counts(
     ranks: NDArray[np.int64], q: NDArray[np.int64], r: NDArray[np.int64]
-) -> tuple[FloatArray, FloatArray]:
-    """For each query k: among ``ranks[:q[k]]``, how many are ``< r[k]`` and ``<= r[k]``.
+) -> NDArray[np.int64]:
+    """For each query k: how many of ``ranks[:q[k]]`` are ``< r[k]``.
 
     A wavelet matrix over the ranks: one stable partition by bit per level (most significant
     first) and prefix counts of zeros; every query walks the levels with array lookups only.
     """
     m = ranks.size
     if m == 0 or q.size == 0:
-        return np.zeros(q.size), np.zeros(q.size)
-    n_bits = max(int(max(int(ranks.max()), int(r.max()) + 1)).bit_length(), 1)
-    zeros_prefix = []
-    zeros_total = []
-    cur = ranks
+        return np.zeros(q.size, dtype=np.int64)
+    n_bits = max(max(int(ranks.max()), int(r.max())).bit_length(), 1)
+    int_t = np.int32 if m < 2**31 - 1 else np.int64
+    cur = ranks.astype(int_t)
+    x = r.astype(int_t)
+    start = np.zeros(q.size, dtype=int_t)
+    end = q.astype(int_t)
+    res = np.zeros(q.size, dtype=int_t)
+    zp = np.zeros(m + 1, dtype=int_t)
     for level in range(n_bits - 1, -1, -1):
         bit = ((cur >> level) & 1).astype(bool)
-        zp = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(~bit, out=zp[1:])
-        zeros_prefix.append(zp)
-        zeros_total.append(int(zp[-1]))
+        z = zp[-1]
         cur = np.concatenate([cur[~bit], cur[bit]])
-
-    # walk the levels for "< r" and "<= r" (i.e. "< r + 1") together
-    x = np.concatenate([r, r + 1])
-    start = np.zeros(x.size, dtype=np.int64)
-    end = np.concatenate([q, q]).astype(np.int64)
-    res = np.zeros(x.size, dtype=np.int64)
-    for i, level in enumerate(range(n_bits - 1, -1, -1)):
-        zp, z = zeros_prefix[i], zeros_total[i]
         s0 = zp[start]
         e0 = zp[end]
         one = (x >> level) & 1
         res += one * (e0 - s0)
         start = s0 + one * (z + start - 2 * s0)
         end = e0 + one * (z + end - 2 * e0)
-    return res[: q.size].astype(np.float64), res[q.size :].astype(np.float64)
+    return res.astype(np.int64)
 
 
 @dataclass(frozen=True)

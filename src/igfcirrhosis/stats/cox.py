@@ -10,6 +10,7 @@ by :func:`compare_nested` (R's ``anova(fit_small, fit_big)``). ``plot()`` draws 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,13 @@ class CoxPH:
                 raise SurvivalDataError(f"row {data.index[i]!r}: covariate {c!r} is not finite")
         if e.sum() == 0:
             raise SurvivalDataError("no events: the Cox model cannot be fitted")
+        if e.sum() < 10 * len(covariates):
+            warnings.warn(
+                f"{int(e.sum())} events for {len(covariates)} covariate(s): fewer than 10 "
+                "events per covariate (Peduzzi et al. 1996); estimates may be unstable",
+                StatisticalWarning,
+                stacklevel=2,
+            )
         cd = CoxData.build(x, t, e, self.ties)
         res = cox_newton(cd, max_iter=self.max_iter, eps=self.eps)
         vcov = np.linalg.inv(res.information)

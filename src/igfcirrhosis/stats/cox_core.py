@@ -49,6 +49,9 @@ class CoxData:
     n_groups_le: NDArray[np.intp]  # (n,) number of event times <= the row's time
     ev_starts: NDArray[np.intp]  # (G,) start of each event time's block in ev_rows
     x_event_sum: FloatArray  # (p,) sum of centred x over the events
+    seg_index: NDArray[np.intp]  # reduceat bounds: first_at[g], first_at[g] + d[g], ...
+    seg_empty: NDArray[np.bool_]  # (G,) no rows between the events of g and the next time
+    event_f: FloatArray  # (n,) 1.0 for events
 
     @classmethod
     def build(
@@ -56,7 +59,9 @@ class CoxData:
     ) -> CoxData:
         if ties not in ("efron", "breslow"):
             raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-        order = np.argsort(time)
+        # by time, events before censorings at the same time: each event time's events are
+        # then one contiguous block [first_at, first_at + d)
+        order = np.lexsort((event <= 0, time))
         ts = time[order]
         ev = event[order] > 0
         xs = x[order]
@@ -75,6 +80,12 @@ class CoxData:
         starts = np.flatnonzero(new)
         l_index = np.arange(ev_rows.size) - np.repeat(starts, d.astype(np.intp))
         frac = l_index / d[ev_group] if ties == "efron" else np.zeros(ev_rows.size)
+        ends = first_at + d.astype(np.intp)
+        next_first = np.append(first_at[1:], ts.size)
+        seg_empty = ends >= next_first
+        seg_index = np.column_stack([first_at, ends]).ravel()
+        if seg_index.size and seg_index[-1] >= ts.size:
+            seg_index = seg_index[:-1]
         return cls(
             x=xs,
             x_mean=x_mean,
@@ -90,6 +101,9 @@ class CoxData:
             n_groups_le=np.searchsorted(uniq, ts, side="right"),
             ev_starts=starts,
             x_event_sum=xs[ev_rows].sum(axis=0),
+            seg_index=seg_index,
+            seg_empty=seg_empty,
+            event_f=ev.astype(np.float64),
         )
 
     @property
@@ -123,12 +137,11 @@ def cox_derivatives(data: CoxData, beta: FloatArray) -> CoxDerivatives:
     shift = float(eta.max())
     r = np.exp(eta - shift)
     rx = x * r[:, None]
-    # risk-set sums at each event time: segment sums between event times, then suffix sums
-    s0 = np.add.reduceat(r, data.first_at)[::-1].cumsum()[::-1]
-    s1 = np.add.reduceat(rx, data.first_at, axis=0)[::-1].cumsum(axis=0)[::-1]
-    # sums over the tied events of each time (events are contiguous per time)
-    d0 = np.add.reduceat(r[data.ev_rows], data.ev_starts)
-    d1 = np.add.reduceat(rx[data.ev_rows], data.ev_starts, axis=0)
+    # one pass: sums over the events of each time (D) and over the rest up to the next (C)
+    d0, c0 = _split_segments(np.add.reduceat(r, data.seg_index), data)
+    d1, c1 = _split_segments(np.add.reduceat(rx, data.seg_index, axis=0), data)
+    s0 = (d0 + c0)[::-1].cumsum()[::-1]  # risk-set sums at each event time
+    s1 = (d1 + c1)[::-1].cumsum(axis=0)[::-1]
     g, f = data.pseudo_group, data.pseudo_frac
     den = s0[g] - f * d0[g]
     inv = 1.0 / den
@@ -147,12 +160,22 @@ def cox_derivatives(data: CoxData, beta: FloatArray) -> CoxDerivatives:
     score = data.x_event_sum - (s1.T @ a - d1.T @ b)
     # information = sum_k (S2_k - f_k D2_k)/den_k - m_k m_k', m_k = (S1 - f_k D1)/den_k
     cum = np.concatenate([[0.0], np.cumsum(a)])
-    w = r * cum[data.n_groups_le]
-    w[data.ev_rows] -= r[data.ev_rows] * b[data.ev_group]
+    nle = data.n_groups_le
+    w = r * (cum[nle] - data.event_f * b[nle - 1])  # events: own time's b (b[-1] unused)
     s1e = s1.T * e
     mm = (s1.T * c) @ s1 - s1e @ d1 - (s1e @ d1).T + (d1.T * h) @ d1
     information = (x.T * w) @ x - mm
     return CoxDerivatives(loglik, score, information, den, s1, d1)
+
+
+def _split_segments(seg: FloatArray, data: CoxData) -> tuple[FloatArray, FloatArray]:
+    """Even reduceat segments are the events of each time, odd ones the rows after them."""
+    d = seg[0::2]
+    c = np.zeros_like(d)
+    odd = seg[1::2]
+    c[: odd.shape[0]] = odd
+    c[data.seg_empty] = 0.0  # reduceat returns a row, not 0, for an empty segment
+    return d, c
 
 
 @dataclass(frozen=True)
