@@ -115,3 +115,15 @@ def test_exported_sbml_reloads_with_identical_trajectories(tmp_path: Path,
         results.append(m.simulate(dosing, times))
         m.set_tolerances(1e-6, 1e-9)
     np.testing.assert_allclose(results[1], results[0], rtol=1e-8, atol=1e-12)
+
+
+def test_days_override_extends_regimens_to_the_new_end(tmp_path: Path) -> None:
+    from igfcirrhosis.model.scenario import load_scenario
+
+    toml = _write(tmp_path, '[simulation]\ndays = 10\n[[regimen]]\nproduct = "mecasermin"\n'
+                            'dose_ug_per_kg = 40\n')
+    sc = load_scenario(toml, days=30)
+    assert sc.days == 30
+    assert sc.regimen[0].duration_days == 30
+    with pytest.raises(ScenarioError, match="simulation.days"):
+        load_scenario(toml, days=-1)

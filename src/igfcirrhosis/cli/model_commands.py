@@ -38,14 +38,10 @@ def simulate(
     from igfcirrhosis.model.scenario import ScenarioError, load_scenario
 
     try:
-        sc = load_scenario(scenario)
+        sc = load_scenario(scenario, days=days)
     except ScenarioError as exc:
         _fail(str(exc))
         return
-    if days is not None:
-        from dataclasses import replace
-
-        sc = replace(sc, days=days)
     if population is None:
         from igfcirrhosis.model.simulate import simulate_scenario
 

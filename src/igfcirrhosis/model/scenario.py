@@ -196,8 +196,11 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
     )
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Read and validate a scenario TOML file; errors are ScenarioError naming the file."""
+def load_scenario(path: Path, days: float | None = None) -> Scenario:
+    """Read and validate a scenario TOML file; errors are ScenarioError naming the file.
+
+    ``days`` overrides ``simulation.days`` before validation (so regimens that run "to the end"
+    run to the new end)."""
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -205,6 +208,10 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: file not found") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML ({exc})") from exc
+    if days is not None:
+        sim = data.setdefault("simulation", {})
+        if isinstance(sim, dict):
+            sim["days"] = days
     try:
         return parse_scenario(data, path.stem)
     except ScenarioError as exc:
