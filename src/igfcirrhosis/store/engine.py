@@ -39,14 +39,21 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise StoreError(f"--db {url!r}: not a database URL ({exc})") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreError(f"--db {url!r}: only sqlite and postgresql+psycopg are supported")
     try:
         engine = create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # noqa: BLE001 - any driver/URL problem becomes one clear error
         raise StoreError(f"--db {url!r}: {exc}") from None
-    if engine.dialect.name == "sqlite":
+    if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    elif engine.dialect.name != "postgresql":
-        raise StoreError(f"--db {url!r}: only sqlite and postgresql+psycopg are supported")
     return engine
 
 
