@@ -90,6 +90,7 @@ def test_maxstat_cutpoint_with_optimism_warning(
     ref = r_diagnostic["maxstat_lau94"]
     close(ms["statistic"], ref["statistic"])
     assert ms["cutpoint"]["value"] == ref["estimate"] == 1.9
+    assert ms["cutpoint"]["unit"] == "mg/dL"
     close(ms["p_value"], ref["p"], 1e-6)
     assert any(w.startswith("optimism") for w in entry["warnings"])
     assert entry["results"]["optimism_warning"].startswith("optimism")
@@ -108,7 +109,10 @@ def test_roc_and_paired_delong(pbc_run: Any, analysis: Any, r_diagnostic: dict[s
             [marker["auc"]["value"], marker["auc"]["lower"], marker["auc"]["upper"]],
             [r["auc"], r["ci_lower"], r["ci_upper"]],
         )
-        close(marker["youden"]["threshold"], r["best_threshold"])
+        close(marker["youden"]["threshold"]["value"], r["best_threshold"])
+        assert marker["youden"]["threshold"]["unit"] == (
+            "log(mg/dL)" if ref == "roc_logbili" else "g/dL"
+        )
     close(res["paired_delong"][0]["z"], r_diagnostic["roc_test"]["z"])
     close(res["paired_delong"][0]["p_value"], r_diagnostic["roc_test"]["p"])
 

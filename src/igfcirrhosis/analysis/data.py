@@ -4,6 +4,7 @@ filter — with provenance (hash, rows read) and every row left out listed with 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,7 +176,7 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
                 f"derived column {name} = {expr.text}: {miss - src_miss} row(s) outside the "
                 "domain of the function (e.g. log of a value <= 0) became missing"
             )
-        data.units.setdefault(name, "1 (derived)" if expr.is_logical else "derived")
+        data.units.setdefault(name, derived_unit(expr.text, expr.is_logical, data.units))
     data.all_rows = frame
     if spec.filter is not None:
         try:
@@ -193,6 +194,20 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
         frame = frame.loc[keep == 1.0]
     data.frame = frame
     return data
+
+
+_FN_OF_COLUMN = re.compile(r"^\s*(log|log10|sqrt|exp)\(\s*([A-Za-z_][\w.]*)\s*\)\s*$")
+
+
+def derived_unit(text: str, logical: bool, units: dict[str, str]) -> str:
+    """``log(bili)`` with bili in mg/dL → ``log(mg/dL)``; a condition → ``1 (true/false)``;
+    anything else → ``derived`` (the plan can declare it in [data.units])."""
+    if logical:
+        return "1 (true/false)"
+    m = _FN_OF_COLUMN.match(text)
+    if m and m.group(2) in units:
+        return f"{m.group(1)}({units[m.group(2)]})"
+    return "derived"
 
 
 def _source_missing(cols: dict[str, Any], names: tuple[str, ...], n: int) -> int:

@@ -192,6 +192,11 @@ METHODS_EN: dict[str, tuple[str, str]] = {
         "Cuzick's (1985) rank test for trend, group scores 1..k",
         "R code in tests/fixtures/r/diagnostic.R",
     ),
+    "prop_trend": (
+        "Chi-square test for trend in proportions across ordered groups "
+        "(Cochran-Armitage, no continuity correction)",
+        "prop.trend.test",
+    ),
     "paired_t": ("Paired t test of after - before", "t.test(paired = TRUE)"),
     "wilcoxon": (
         "Wilcoxon signed-rank test (exact for n < 50 without ties, otherwise normal "

@@ -27,9 +27,9 @@ def run_table1(ctx: StepContext) -> StepResult:
                       summary=p["summary"])  # fmt: skip
     res = t1.to_dict()
     res["units"] = {c: ctx.unit(c) or "as in the data" for c in cont}
-    methods = ["table1_continuous", "table1_categorical"] + (
-        ["jt", "cuzick"] if p["ordered"] else []
-    )
+    methods = ["table1_continuous", "table1_categorical"]
+    if p["ordered"]:
+        methods += ["jt", "cuzick"] + (["prop_trend"] if cat else [])
     tables = {"table1": t1.table_.reset_index(), "tests": t1.summary.reset_index()}
     figs = {}
     if cont:

@@ -12,6 +12,20 @@ from igfcirrhosis.analysis.context import OUTCOME_COL, StepContext, StepResult, 
 from igfcirrhosis.analysis.figures import accuracy_plot, new_figure
 
 
+def _youden(yc: Any, unit: str | None) -> dict[str, Any]:
+    """The Youden cut-point in a stable shape (threshold with its unit)."""
+    return {
+        "method": "Youden index on the empirical ROC curve (pROC coords 'best')",
+        "direction": yc.direction_,
+        "positive_rule": "marker >= threshold" if yc.direction_ == "<" else "marker <= threshold",
+        "threshold": {"value": yc.threshold_, "unit": unit},
+        "sensitivity": yc.sensitivity_,
+        "specificity": yc.specificity_,
+        "youden_j": yc.youden_,
+        "n_ties": len(yc.table_),
+    }
+
+
 def run_cutpoint(ctx: StepContext) -> StepResult:
     from igfcirrhosis.stats.cutpoint import MaxStat, YoudenCutpoint
     from igfcirrhosis.stats.roc import outcome_within
@@ -20,7 +34,7 @@ def run_cutpoint(ctx: StepContext) -> StepResult:
     marker, time, event = p["marker"], p["time"], p["event"]
     df = ctx.complete([marker, time, event])
     ms = MaxStat().fit(df, marker, time, event, pmethod=p["pmethod"], minprop=p["minprop"],
-                       maxprop=p["maxprop"])  # fmt: skip
+                       maxprop=p["maxprop"], unit=ctx.unit(marker))  # fmt: skip
     optimism = ctx.say("warn_optimism")
     res: dict[str, Any] = {"maxstat": ms.to_dict(), "optimism_warning": optimism}
     res["units"] = {"cutpoint": ctx.unit(marker) or "unit of " + marker}
@@ -31,8 +45,8 @@ def run_cutpoint(ctx: StepContext) -> StepResult:
         y = outcome_within(df[time].to_numpy(dtype=np.float64),
                            df[event].to_numpy(dtype=np.float64), h, 1)  # fmt: skip
         sub = df.assign(**{OUTCOME_COL: y})
-        yc = YoudenCutpoint().fit(sub, marker, OUTCOME_COL, p["direction"])
-        res["youden"] = {**yc.to_dict(), "outcome": f"{event} within {h:g} {ctx.time_unit}",
+        yc = YoudenCutpoint().fit(sub, marker, OUTCOME_COL, p["direction"], unit=ctx.unit(marker))
+        res["youden"] = {**_youden(yc, ctx.unit(marker)), "outcome": f"{event} within {h:g} {ctx.time_unit}",
                          "n_undetermined": int(np.isnan(y).sum())}  # fmt: skip
         tables["youden"] = yc.summary
         methods.append("youden")
@@ -58,10 +72,12 @@ def run_roc(ctx: StepContext) -> StepResult:
     rows = []
     for m in markers:
         r = ROC().fit(df, m["column"], OUTCOME_COL, direction=m["direction"])
-        yc = YoudenCutpoint().fit(df, m["column"], OUTCOME_COL, m["direction"])
+        yc = YoudenCutpoint().fit(
+            df, m["column"], OUTCOME_COL, m["direction"], unit=ctx.unit(m["column"])
+        )
         d = r.to_dict()
         d["outcome"] = ctx.outcome_label(p["outcome"])
-        d["youden"] = yc.to_dict()
+        d["youden"] = _youden(yc, ctx.unit(m["column"]))
         fits.append((m, r, d))
         rows.append({"marker": m["column"], "direction": r.direction_, "n_cases": r.n_cases_,
                      "n_controls": r.n_controls_, "AUC": r.auc_, "lower": r.auc_ci_[0],
