@@ -567,7 +567,8 @@ class Table1:
                 "continuous": "mean (SD) + ANOVA if Shapiro-Wilk p >= alpha in every group, "
                 "else median (IQR) + Kruskal-Wallis",
                 "categorical": "chi-square unless an expected count < 5, then Fisher exact",
-                "trend": "Jonckheere-Terpstra and Cuzick (ordered groups)"
+                "trend": "Jonckheere-Terpstra and Cuzick (normal approximation), trend in "
+                "proportions for binary rows (ordered groups)"
                 if self.ordered
                 else None,
             },
