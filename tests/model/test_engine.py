@@ -78,3 +78,19 @@ def test_twice_daily_events_give_one_dose_each(model: IgfModel) -> None:
     n_doses = np.round(res[:, 1] / per_dose)
     expected = np.minimum(np.floor(res[:, 0] / 12.0) + 1, 6)
     np.testing.assert_array_equal(n_doses, expected)
+
+
+@pytest.mark.parametrize(("sign", "direction"), [(1.0, -1.0), (-1.0, 1.0)])
+def test_igf_hsc_sign_sets_the_direction_of_fibrosis_change(model: IgfModel, sign: float,
+                                                            direction: float) -> None:
+    """+1: IGF-I promotes HSC senescence (Nishizawa 2016) -> scar falls on rhIGF-I;
+    -1: IGF-I promotes activation (LX-2 counterpoint) -> scar rises."""
+    params = {**preset("child_pugh_b").parameters(), "igf_hsc_sign": sign}
+    model.equilibrate(params)
+    ecm0 = model.rr["ECM"]
+    res = model.simulate([Dosing("mecasermin", 80.0, 12.0, 0.0, 60 * 24.0)],
+                         np.linspace(0, 60 * 24.0, 61), ["ECM", "Hmass"])
+    change = res[-1, 1] / ecm0 - 1.0
+    assert np.sign(change) == direction
+    assert abs(change) > 0.01
+    assert np.sign(res[-1, 2] - params["Hmass_base"]) == -direction  # mass follows the scar
