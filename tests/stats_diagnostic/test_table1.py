@@ -297,3 +297,23 @@ def test_proportion_trend_hand() -> None:
     assert r.statistic == pytest.approx(20.0) and r.z == pytest.approx(np.sqrt(20.0))
     with pytest.raises(DiagnosticDataError):
         proportion_trend_test([11], [10])
+
+
+def test_untestable_rows_reported_not_crashing() -> None:
+    df = pd.DataFrame(
+        {
+            "g": [1, 1, 2, 2, 3, 3],
+            "x": [1.0, 2.0, np.nan, np.nan, np.nan, np.nan],
+            "c": [5.0] * 6,
+            "k": ["a", "a", "a", "a", "a", "a"],
+        }
+    )
+    t1 = Table1().fit(df, "g", continuous=["x", "c"], categorical=["k"])
+    assert t1.summary.loc["x", "test"] == "none (not testable)"
+    assert t1.summary.loc["x", "n_missing"] == 4
+    assert t1.summary.loc["c", "test"] == "none (not testable)"
+    assert t1.summary.loc["k", "test"] == "none (one category)"
+    json.dumps(t1.to_dict(), allow_nan=False)
+    one = pd.DataFrame({"g": [1, 2, 2], "x": [1.0, 2.0, 3.0]})
+    t2 = Table1().fit(one, "g", continuous=["x"], summary="mean")
+    assert t2.table_.loc[("x", "mean (SD)"), "1"] == "1.00 (NA)"

@@ -425,7 +425,8 @@ class Table1:
             if v.size == 0:
                 return "NA"
             if use_mean:
-                return f"{_fmt(v.mean(), digits)} ({_fmt(v.std(ddof=1), digits)})"
+                sd = float(v.std(ddof=1)) if v.size > 1 else float("nan")
+                return f"{_fmt(v.mean(), digits)} ({_fmt(sd, digits)})"
             q1, med, q3 = np.quantile(v, [0.25, 0.5, 0.75])
             return f"{_fmt(med, digits)} ({_fmt(q1, digits)}-{_fmt(q3, digits)})"
 
@@ -433,13 +434,17 @@ class Table1:
             row[_label(lv)] = cell(g)
         row["overall"] = cell(x[ok])
         nonempty = [g for g in groups if g.size > 0]
-        if use_mean:
+        testable = len(nonempty) >= 2 and np.unique(x[ok]).size > 1
+        if use_mean and testable and sum(g.size for g in nonempty) > len(nonempty):
             res = stats.f_oneway(*nonempty)
             test, stat, df_ = "one-way ANOVA", float(res.statistic), len(nonempty) - 1
-        else:
+            p = float(res.pvalue)
+        elif not use_mean and testable:
             res = stats.kruskal(*nonempty)
             test, stat, df_ = "Kruskal-Wallis", float(res.statistic), len(nonempty) - 1
-        p = float(res.pvalue)
+            p = float(res.pvalue)
+        else:  # one group with data, or a constant variable: nothing to test
+            test, stat, df_, p = "none (not testable)", float("nan"), 0, float("nan")
         row.update({"p": _fmt_p(p), "test": test, "missing": str(int((~ok).sum()))})
         t: dict[str, Any] = {
             "variable": col,
