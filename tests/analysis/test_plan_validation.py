@@ -182,3 +182,12 @@ def test_filter_rows_are_listed_with_reason(tmp_path: Path) -> None:
         "reason": "filtered out: trt notna is false",
         "stage": "filter",
     }
+
+
+def test_cause_labels_need_numeric_codes(tmp_path: Path) -> None:
+    body = ('[[analysis]]\ntype = "competing"\nstatus = "status"\nevent_code = 2\n'
+            'cause_labels = { death = "2" }\n')  # fmt: skip
+    check(tmp_path, body, "analysis[1].cause_labels.death", "numeric status code")
+    ok = body.replace('{ death = "2" }', '{ 2 = "death", 1 = "transplant" }')
+    plan = load_plan(write(tmp_path, ok))
+    assert plan.analyses[0].params["cause_labels"] == {"2": "death", "1": "transplant"}

@@ -105,3 +105,13 @@ def km_figure(km: Any, title: str | None) -> Figure:
         for side in ("top", "right", "left"):
             tax.spines[side].set_visible(False)
     return fig
+
+
+def plain_log_ticks(ax: Any) -> None:
+    """Tick labels on a log axis as plain numbers (0.5, 1, 2) instead of 6 x 10^-1."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _pos: f"{v:g}")
+    ax.xaxis.set_major_formatter(fmt)
+    ax.xaxis.set_minor_formatter(fmt)
+    ax.tick_params(axis="x", which="minor", labelsize=7)

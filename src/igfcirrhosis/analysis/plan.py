@@ -48,7 +48,7 @@ class Field:
     """One key of an analysis table: its kind, whether required, default and allowed values."""
 
     kind: str  # column, columns, str, bool, float, floats, choice, choices, outcome, rules,
-    # pairs, cut, nested, markers
+    # pairs, cut, nested, markers, labels
     required: bool = False
     default: Any = None
     choices: tuple[Any, ...] = ()
@@ -124,6 +124,7 @@ ANALYSIS_FIELDS: dict[str, dict[str, Field]] = {
         "by": Field("column"),
         "covariates": Field("columns", default=[]),
         "horizons": Field("floats", default=[]),
+        "cause_labels": Field("labels", default={}),
     },
     "logistic": {
         "outcome": Field("outcome", required=True),
@@ -427,6 +428,16 @@ def _value(k: str, f: Field, v: Any) -> Any:
             "time": _str(f"{k}.time", t["time"]) if "time" in t else None,
             "event": _str(f"{k}.event", t["event"]) if "event" in t else None,
         }
+    if kind == "labels":
+        t = _expect_table(k, v)
+        out: dict[str, str] = {}
+        for code, label in t.items():
+            try:
+                key = f"{float(code):g}"
+            except ValueError:
+                raise PlanError(f"{k}.{code}", "expected a numeric status code as key") from None
+            out[key] = _str(f"{k}.{code}", label)
+        return out
     if kind == "cut":
         t = _expect_table(k, v)
         _keys(k, t, ("column", "at", "positive_if"), ("column", "at"))

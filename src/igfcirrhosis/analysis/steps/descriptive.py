@@ -14,7 +14,7 @@ from igfcirrhosis.analysis.context import (
     small_cells,
     tidy_groups,
 )
-from igfcirrhosis.analysis.figures import new_figure
+from igfcirrhosis.analysis.figures import new_figure, plain_log_ticks
 
 
 def run_table1(ctx: StepContext) -> StepResult:
@@ -60,7 +60,10 @@ def run_correlation(ctx: StepContext) -> StepResult:
     fig = new_figure(4.2 * min(len(pairs), 3), 4.0)
     n_used = 0
     for k, (x, y) in enumerate(pairs):
+        before = len(ctx.excluded)
         sub = ctx.complete([x, y], frame=base)
+        for row in ctx.excluded[before:]:
+            row["reason"] = f"pair {x} ~ {y}: {row['reason']}"
         sp = SpearmanCorrelation().fit(sub, x, y)
         out.append(sp.to_dict())
         rows.append({"x": x, "y": y, "rho": sp.rho_, "lower": sp.ci_[0], "upper": sp.ci_[1],
@@ -89,6 +92,7 @@ def run_logistic(ctx: StepContext) -> StepResult:
     fig = new_figure(6.0, 1.2 + 0.45 * len(covs))
     ax = fig.add_axes((0.3, 0.2, 0.65, 0.7))
     lr.plot(ax=ax, color="black", capsize=3)
+    plain_log_ticks(ax)
     ax.set_title(ctx.spec.title or f"odds ratios: {res['outcome']}")
     n_events = int((df[OUTCOME_COL] == 1).sum())
     warn = []

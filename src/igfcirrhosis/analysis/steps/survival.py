@@ -14,7 +14,7 @@ from igfcirrhosis.analysis.context import (
     small_cells,
     tidy_groups,
 )
-from igfcirrhosis.analysis.figures import km_figure, new_figure, nice_times
+from igfcirrhosis.analysis.figures import km_figure, new_figure, nice_times, plain_log_ticks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,6 +115,7 @@ def run_cox(ctx: StepContext) -> StepResult:
     fig = new_figure(6.4, 1.2 + 0.45 * len(covs))
     ax = fig.add_axes((0.25, 0.2, 0.45, 0.7))
     cph.plot(ax=ax, title=ctx.spec.title or None)
+    plain_log_ticks(ax)
     return ctx.result(res, cph.n_, tables=tables, figures={"forest": fig}, warnings=warn,
                       methods=methods)  # fmt: skip
 
@@ -277,6 +278,13 @@ def run_competing(ctx: StepContext) -> StepResult:
     fig = new_figure(7, 4.5)
     ax = fig.add_subplot(1, 1, 1)
     ci.plot(ax=ax)
+    names = p["cause_labels"]
+    if names and ax.get_legend() is not None:
+        for txt in ax.get_legend().get_texts():
+            group, _, cause = txt.get_text().rpartition(", cause ")
+            if cause in names:
+                txt.set_text(f"{group}, {names[cause]}" if group != "all" else names[cause])
+    res["cause_labels"] = names
     if ctx.spec.title:
         ax.set_title(ctx.spec.title)
     n_by = {f"cause {c:g}": int((df[status] == c).sum()) for c in res["competing_codes"]}
