@@ -20,7 +20,7 @@ from igfcirrhosis.web.files import (
     upload_extension,
 )
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
-from igfcirrhosis.web.schemas import CohortOut
+from igfcirrhosis.web.schemas import CohortOut, Id
 
 router = APIRouter(prefix="/api/v1", tags=["cohorts"])
 
@@ -61,7 +61,7 @@ async def upload_cohort(
     return await run_in_threadpool(store_cohort, store, tmp, display_name(filename), ext)
 
 
-def get_cohort_row(request: Request, cohort_id: int) -> Cohort:
+def get_cohort_row(request: Request, cohort_id: Id) -> Cohort:
     with request.app.state.store.session() as s:
         c = s.get(Cohort, cohort_id)
         if c is None:
@@ -71,13 +71,13 @@ def get_cohort_row(request: Request, cohort_id: int) -> Cohort:
 
 
 @router.get("/cohorts/{cohort_id}", response_model=CohortOut, responses=PROBLEM_RESPONSES)
-def get_cohort(request: Request, cohort_id: int) -> dict[str, Any]:
+def get_cohort(request: Request, cohort_id: Id) -> dict[str, Any]:
     """A cohort with its validation: issues row by row (``normalize_frame``), units assumed,
     rows excluded by the reader."""
     return cohort_dict(get_cohort_row(request, cohort_id), with_validation=True)
 
 
-def scored_frame(request: Request, cohort_id: int) -> Any:
+def scored_frame(request: Request, cohort_id: Id) -> Any:
     from igfcirrhosis.cohort.io import read_cohort
     from igfcirrhosis.domain.frame_scores import score_frame
 
@@ -88,7 +88,7 @@ def scored_frame(request: Request, cohort_id: int) -> Any:
 
 @router.get("/cohorts/{cohort_id}/scored.csv", responses=PROBLEM_RESPONSES,
             response_class=Response)
-def scored_csv(request: Request, cohort_id: int) -> Response:
+def scored_csv(request: Request, cohort_id: Id) -> Response:
     """The cohort with every score appended, as CSV (formula-like cells prefixed with ')."""
     return Response(frame_csv(scored_frame(request, cohort_id)), media_type="text/csv",
                     headers={"Content-Disposition":
@@ -97,7 +97,7 @@ def scored_csv(request: Request, cohort_id: int) -> Response:
 
 @router.get("/cohorts/{cohort_id}/scored.xlsx", responses=PROBLEM_RESPONSES,
             response_class=Response)
-def scored_xlsx(request: Request, cohort_id: int) -> Response:
+def scored_xlsx(request: Request, cohort_id: Id) -> Response:
     """The cohort with every score appended, as Excel (formula-like cells prefixed with ')."""
     return Response(
         frame_xlsx(scored_frame(request, cohort_id)),
@@ -107,7 +107,7 @@ def scored_xlsx(request: Request, cohort_id: int) -> Response:
 
 @router.get("/cohorts/{cohort_id}/issues.csv", responses=PROBLEM_RESPONSES,
             response_class=Response)
-def issues_csv(request: Request, cohort_id: int) -> Response:
+def issues_csv(request: Request, cohort_id: Id) -> Response:
     """The validation issues as CSV (formula-like cells prefixed with ')."""
     import pandas as pd
 

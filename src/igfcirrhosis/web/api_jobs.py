@@ -15,7 +15,7 @@ from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
 from igfcirrhosis.web.jobs import result_dir
 from igfcirrhosis.web.plan_form import CHOICES, build_plan
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
-from igfcirrhosis.web.schemas import JobIn, JobOut, SimulationIn
+from igfcirrhosis.web.schemas import Id, JobIn, JobOut, SimulationIn
 from igfcirrhosis.web.simulation_jobs import simulation_work
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
@@ -39,7 +39,7 @@ def list_jobs(request: Request, kind: str) -> list[dict[str, Any]]:
         return [job_dict(request, j) for j in jobs]
 
 
-def get_job(request: Request, kind: str, job_id: int) -> Job:
+def get_job(request: Request, kind: str, job_id: Id) -> Job:
     with request.app.state.store.session() as s:
         job = s.get(Job, job_id)
         if job is None or job.kind != kind:
@@ -102,7 +102,7 @@ def get_plan(
 
 
 @router.get("/analyses/{job_id}", response_model=JobOut, responses=PROBLEM_RESPONSES)
-def get_analysis(request: Request, job_id: int) -> dict[str, Any]:
+def get_analysis(request: Request, job_id: Id) -> dict[str, Any]:
     """One analysis: status, progress and, when done, its files."""
     return job_dict(request, get_job(request, "analysis", job_id))
 
@@ -125,12 +125,12 @@ def post_simulation(request: Request, body: SimulationIn) -> dict[str, Any]:
 
 
 @router.get("/simulations/{job_id}", response_model=JobOut, responses=PROBLEM_RESPONSES)
-def get_simulation(request: Request, job_id: int) -> dict[str, Any]:
+def get_simulation(request: Request, job_id: Id) -> dict[str, Any]:
     """One simulation: status, progress and, when done, its files."""
     return job_dict(request, get_job(request, "simulation", job_id))
 
 
-def job_file(request: Request, kind: str, job_id: int, name: str) -> Response:
+def job_file(request: Request, kind: str, job_id: Id, name: str) -> Response:
     job = get_job(request, kind, job_id)
     root = result_dir(request.app.state.store, job)
     if root is None or job.status != "done":
@@ -151,13 +151,13 @@ def job_file(request: Request, kind: str, job_id: int, name: str) -> Response:
 
 @router.get("/analyses/{job_id}/files/{name:path}", responses=PROBLEM_RESPONSES,
             response_class=Response)
-def analysis_file(request: Request, job_id: int, name: str) -> Response:
+def analysis_file(request: Request, job_id: Id, name: str) -> Response:
     """A file of a finished analysis (report.html, results.json, figures/..., tables/...)."""
     return job_file(request, "analysis", job_id, name)
 
 
 @router.get("/simulations/{job_id}/files/{name:path}", responses=PROBLEM_RESPONSES,
             response_class=Response)
-def simulation_file(request: Request, job_id: int, name: str) -> Response:
+def simulation_file(request: Request, job_id: Id, name: str) -> Response:
     """A file of a finished simulation (summary.json, trajectories.parquet, figures)."""
     return job_file(request, "simulation", job_id, name)

@@ -23,6 +23,7 @@ from igfcirrhosis.web.page_data import (
     form_fields,
     model_species,
 )
+from igfcirrhosis.web.schemas import Id
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).with_name("templates")
@@ -111,7 +112,7 @@ def cohorts_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/cohorts/{cohort_id}", response_class=HTMLResponse)
-def cohort_page(request: Request, cohort_id: int) -> HTMLResponse:
+def cohort_page(request: Request, cohort_id: Id) -> HTMLResponse:
     from igfcirrhosis.web.analysis_jobs import analysis_available
     from igfcirrhosis.web.api_cohorts import get_cohort
     from igfcirrhosis.web.api_jobs import list_jobs
@@ -130,16 +131,16 @@ def cohort_page(request: Request, cohort_id: int) -> HTMLResponse:
 
 
 @router.get("/analyses/{job_id}", response_class=HTMLResponse)
-def analysis_page(request: Request, job_id: int) -> HTMLResponse:
+def analysis_page(request: Request, job_id: Id) -> HTMLResponse:
     return _job_page(request, "analysis", job_id)
 
 
 @router.get("/simulations/{job_id}", response_class=HTMLResponse)
-def simulation_page(request: Request, job_id: int) -> HTMLResponse:
+def simulation_page(request: Request, job_id: Id) -> HTMLResponse:
     return _job_page(request, "simulation", job_id)
 
 
-def _job_page(request: Request, kind: str, job_id: int) -> HTMLResponse:
+def _job_page(request: Request, kind: str, job_id: Id) -> HTMLResponse:
     from igfcirrhosis.web.api_jobs import get_job, job_dict
     from igfcirrhosis.web.problems import ProblemError
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ID = 2_147_483_647
+#: A database id in a path (bounded so that no database integer overflows).
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 #: One input value: a number in the default unit, a string with its unit ("34 umol/L"),
 #: a category/bool spelling, or null (not given).
@@ -94,7 +99,7 @@ class CohortOut(BaseModel):
 class JobIn(BaseModel):
     """An analysis of a stored cohort: the plan as TOML text (from the form or a file)."""
 
-    cohort_id: int = Field(ge=1)
+    cohort_id: int = Field(ge=1, le=MAX_ID)
     plan: str = Field(min_length=1, max_length=200_000)
     title: str = Field(default="analysis", max_length=200)
 
