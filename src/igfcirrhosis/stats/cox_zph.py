@@ -115,7 +115,7 @@ def _weighted_information(
 ) -> FloatArray:
     """``sum_k c_k V_k`` over pseudo risk sets k (V_k the weighted covariance of x)."""
     x = data.x
-    eta = x @ beta
+    eta = np.einsum("ij,j->i", x, beta)
     r = np.exp(eta - (float(eta.max()) if eta.size else 0.0))
     g, f = data.pseudo_group, data.pseudo_frac
     per_group = np.bincount(g, weights=c / den, minlength=data.d.size)
@@ -123,4 +123,4 @@ def _weighted_information(
     cum = np.concatenate([[0.0], np.cumsum(per_group)])
     w = r * cum[data.n_groups_le]
     w[data.ev_rows] -= r[data.ev_rows] * per_group_f[data.ev_group]
-    return (x * w[:, None]).T @ x - (mean * c[:, None]).T @ mean
+    return np.einsum("ni,nj->ij", x * w[:, None], x) - (mean * c[:, None]).T @ mean
