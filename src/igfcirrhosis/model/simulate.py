@@ -20,6 +20,16 @@ SUMMARY_QUANTITIES = ("igf1_total", "igf1_free", "igf1_binary", "igf1_ternary", 
                       "ecm", "liver_mass", "igf1_igfbp3_molar_ratio")
 
 
+def hypo_threshold(scenario: Scenario, model: IgfModel) -> tuple[float, str]:
+    """The scenario's hypoglycaemia-proxy threshold (ng/mL free IGF-I) and its source."""
+    from igfcirrhosis.model.hypoglycaemia import ANCHOR_SOURCE, anchored_threshold
+
+    if scenario.hypo_free_igf1_ng_per_ml is not None:
+        return (scenario.hypo_free_igf1_ng_per_ml,
+                "scenario target.free_igf1_hypoglycaemia_ng_per_ml")
+    return anchored_threshold(model), ANCHOR_SOURCE
+
+
 def run_scenario(scenario: Scenario, model: IgfModel | None = None
                  ) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, float]]:
     """Trajectories (OUTPUTS columns), untreated baseline and healthy reference (scalars)."""
@@ -37,15 +47,16 @@ def run_scenario(scenario: Scenario, model: IgfModel | None = None
 
 
 def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[str, float],
-              healthy: dict[str, float]) -> dict[str, Any]:
+              healthy: dict[str, float], threshold: tuple[float, str]) -> dict[str, Any]:
     """summary.json content (see schemas/simulation-summary.schema.json)."""
+    thr, thr_source = threshold
     t = traj["time_h"]
     igf = traj["igf1_total"]
     free = traj["igf1_free"]
     in_range = (igf >= scenario.igf1_low_ng_per_ml) & (igf <= scenario.igf1_high_ng_per_ml)
     dt = np.diff(t)
     frac_in = float(np.sum(dt * in_range[1:]) / np.sum(dt)) if dt.size else None
-    above = free > scenario.hypo_free_igf1_ng_per_ml
+    above = free > thr
     hours_above = float(np.sum(dt * above[1:])) if dt.size else 0.0
     last = t >= t[-1] - 24.0
 
@@ -90,7 +101,8 @@ def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[st
         "hypoglycaemia_proxy": {
             "definition": "free IGF-I above threshold (a proxy, not a glucose model; "
                           "Growth Regul 1991 1:23)",
-            "threshold_free_igf1": qty(scenario.hypo_free_igf1_ng_per_ml, "ng/mL"),
+            "threshold_free_igf1": qty(thr, "ng/mL"),
+            "threshold_source": thr_source,
             "hours_above_threshold": qty(hours_above, "h"),
             "peak_free_igf1": qty(float(free.max()), "ng/mL"),
         },
@@ -107,8 +119,8 @@ def write_trajectories(traj: dict[str, np.ndarray], path: Path) -> Path:
     return path
 
 
-def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: Path
-                      ) -> list[Path]:
+def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: Path,
+                      threshold: float | None = None) -> list[Path]:
     """Six-panel figure (IGF-I, free IGF-I, binding proteins, GH, HSC, ECM) as PNG and SVG."""
     import matplotlib
 
@@ -126,8 +138,8 @@ def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: 
     ax.legend(fontsize=7, loc="lower right")
     ax = axes[0, 1]
     ax.plot(d, traj["igf1_free"], color="red", lw=0.8, label="free IGF-I")
-    ax.axhline(scenario.hypo_free_igf1_ng_per_ml, color="black", ls="--", lw=0.8,
-               label="hypoglycaemia-risk proxy")
+    if threshold is not None:
+        ax.axhline(threshold, color="black", ls="--", lw=0.8, label="hypoglycaemia-risk proxy")
     ax.set_ylabel("free IGF-I [ng/mL]")
     ax.legend(fontsize=7, loc="upper right")
     ax = axes[1, 0]
@@ -165,11 +177,14 @@ def simulate_scenario(scenario: Scenario, out_dir: Path, model: IgfModel | None 
                       plots: bool = True) -> dict[str, Any]:
     """Run one scenario and write trajectories.parquet, summary.json and the figures."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    traj, baseline, healthy = run_scenario(scenario, model)
-    summary = summarise(scenario, traj, baseline, healthy)
+    m = model or IgfModel()
+    traj, baseline, healthy = run_scenario(scenario, m)
+    threshold = hypo_threshold(scenario, m)
+    summary = summarise(scenario, traj, baseline, healthy, threshold)
     files = {"trajectories": write_trajectories(traj, out_dir / "trajectories.parquet").name}
     if plots:
-        files["figures"] = [p.name for p in plot_trajectories(traj, scenario, out_dir)]
+        files["figures"] = [p.name for p in plot_trajectories(traj, scenario, out_dir,
+                                                              threshold[0])]
     summary["files"] = files
     dump(summary, out_dir / "summary.json")
     return summary

@@ -108,6 +108,9 @@ def simulate_observations(model: IgfModel | None = None) -> dict[str, float]:
     out["meca_f_healthy"] = auc_sc / float(np.trapezoid(y_iv - base_iv, t_iv))
     _, t100, y100 = _single_dose(m, healthy, 100.0, horizon_h=24.0)
     out["meca_igf1_4h_100"] = float(np.interp(4.0, t100, y100)) * IGF1_KDA
+    m.equilibrate(healthy)
+    free = m.simulate([Dosing("mecasermin", 100.0, 1e6, 0.0, 1.0)], np.array([0.0, 2.0]), ["I"])
+    out["meca_free_2h_100"] = float(free[-1, 1]) * IGF1_KDA
     ghrd = {**healthy, "ghr": 0.0}
     base_g, t_g, y_g = _single_dose(m, ghrd, 40.0)
     out["ghrd_igf1"] = base_g * IGF1_KDA
