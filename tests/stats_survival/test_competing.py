@@ -120,3 +120,10 @@ def test_bad_status_input() -> None:
         cumulative_incidence([-1.0, 2.0], [1, 0], 1)
     with pytest.raises(SurvivalDataError, match="at least two groups"):
         gray_test([1.0, 2.0], [1, 0], ["a", "a"], 1)
+
+
+def test_no_failures_gives_zero_incidence() -> None:
+    cif = cumulative_incidence([1.0, 2.0, 3.0], [0, 0, 0], 1)
+    assert cif.time.size == 0
+    assert cif.at([0.5, 3.0])["estimate"].tolist() == [0.0, 0.0]
+    assert cif.at([4.0])["estimate"].isna().all()  # beyond follow-up: unknown, as cmprsk

@@ -174,3 +174,11 @@ def test_few_events_per_covariate_warns(pbc_randomised: pd.DataFrame) -> None:
     assert small["death"].sum() < 50
     with pytest.warns(StatisticalWarning, match="fewer than 10 events per covariate"):
         CoxPH().fit(small, "time", "death", MAYO)
+
+
+def test_constant_and_collinear_covariates_are_errors(pbc_randomised: pd.DataFrame) -> None:
+    d = pbc_randomised.assign(one=1.0, twice_age=2 * pbc_randomised["age"])
+    with pytest.raises(SurvivalDataError, match="constant in the data: one"):
+        CoxPH().fit(d, "time", "death", ["age", "one"])
+    with pytest.raises(SurvivalDataError, match="linearly dependent"):
+        CoxPH().fit(d, "time", "death", ["age", "twice_age"])

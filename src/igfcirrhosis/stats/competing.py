@@ -85,8 +85,10 @@ class CIF:
         """Estimate and variance at chosen times (last step at or before each; 0 before)."""
         tt = np.asarray(times, dtype=np.float64)
         idx = np.searchsorted(self.time, tt, side="right") - 1
-        est = np.where(idx >= 0, self.estimate[np.clip(idx, 0, None)], 0.0)
-        var = np.where(idx >= 0, self.variance[np.clip(idx, 0, None)], 0.0)
+        est_ext = np.concatenate([[0.0], self.estimate])  # position 0: before the first step
+        var_ext = np.concatenate([[0.0], self.variance])
+        est = est_ext[idx + 1]
+        var = var_ext[idx + 1]
         est = np.where(tt > self.max_time, np.nan, est)
         var = np.where(tt > self.max_time, np.nan, var)
         return pd.DataFrame({"time": tt, "estimate": est, "variance": var})
@@ -106,6 +108,9 @@ def cumulative_incidence(
     nd_all = np.bincount(idx, weights=(s != censor_code).astype(float), minlength=uniq.size)
     nd2 = nd_all - nd1
     keep = nd_all > 0
+    if not keep.any():  # no failures of any cause: the incidence is 0 throughout
+        empty = np.zeros(0)
+        return CIF(float(cause), empty, empty, empty, float(t[-1]))
     rs, nd1, nd2 = rs[keep], nd1[keep], nd2[keep]
     times = uniq[keep]
     surv_after = np.cumprod((rs - nd1 - nd2) / rs)  # overall KM after each failure time

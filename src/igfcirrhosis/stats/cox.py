@@ -118,6 +118,13 @@ class CoxPH:
                 raise SurvivalDataError(f"row {data.index[i]!r}: covariate {c!r} is not finite")
         if e.sum() == 0:
             raise SurvivalDataError("no events: the Cox model cannot be fitted")
+        constant = [c for j, c in enumerate(covariates) if np.ptp(x[:, j]) == 0]
+        if constant:
+            raise SurvivalDataError(f"covariate(s) constant in the data: {', '.join(constant)}")
+        if np.linalg.matrix_rank(x - x.mean(axis=0)) < len(covariates):
+            raise SurvivalDataError(
+                "covariates are linearly dependent (collinear); drop one of them"
+            )
         if e.sum() < 10 * len(covariates):
             warnings.warn(
                 f"{int(e.sum())} events for {len(covariates)} covariate(s): fewer than 10 "
