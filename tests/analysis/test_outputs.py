@@ -203,3 +203,23 @@ def test_km_figure_has_survminer_parts(pbc_run: Any) -> None:
     assert risk[:1] == [str(km.curves_[False].n)]
     table = rec.tables[[t["name"] for t in rec.tables].index("risk_table")]["frame"]
     assert {"n_risk", "cum_events", "cum_censored"} <= set(table.columns)
+
+
+def test_report_key_results_sentences(pbc_run: Any, igf_run: Any) -> None:
+    html = (pbc_run.out_dir / "report.html").read_text()
+    assert "Log-rank test: chi-square 135.74 on 1 df, p &lt; 0.0001." in html
+    assert "log_bili: hazard ratio 2.41 (95% CI 1.99-2.93) per 1 log(mg/dL)" in html
+    assert "Cut-point 1.9 mg/dL" in html
+    assert (
+        "log_bili versus albumin: AUC difference +0.096 (95% CI 0.034 to 0.159), p = 0.0026."
+        in html
+    )
+    igf = (igf_run.out_dir / "report.html").read_text()
+    assert igf.count('<div class="summary">') == len(igf_run.records)
+
+
+def test_fmt_p() -> None:
+    from igfcirrhosis.analysis.messages import fmt_p
+
+    assert [fmt_p(p) for p in (3e-5, 0.0026, 0.0612, 0.5, None, float("nan"))] == [
+        "p < 0.0001", "p = 0.0026", "p = 0.061", "p = 0.5", "p = NA", "p = NA"]  # fmt: skip

@@ -217,10 +217,10 @@ def _eval(node: ast.AST, text: str, cols: Mapping[str, Value], n: int) -> Value:
         return np.asarray(_ARITH[type(node.op)](fa, fb), dtype=np.float64)
     if isinstance(node, ast.BoolOp):
         vals = [_truth(_eval(v, text, cols, n), text) for v in node.values]
-        acc = vals[0]
+        out = vals[0]
         for v in vals[1:]:
-            acc = _kleene(acc, v, isinstance(node.op, ast.And))
-        return acc
+            out = _kleene(out, v, isinstance(node.op, ast.And))
+        return out
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, text, cols, n)
         if isinstance(node.op, (ast.Invert, ast.Not)):
@@ -247,7 +247,7 @@ def _eval(node: ast.AST, text: str, cols: Mapping[str, Value], n: int) -> Value:
     return np.asarray(_UNARY[node.func.id](x), dtype=np.float64)
 
 
-def _compare(op: type, a: Value, b: Value, text: str) -> NDArray[np.float64]:
+def _compare(op: type[ast.cmpop], a: Value, b: Value, text: str) -> NDArray[np.float64]:
     miss = _missing(a) | _missing(b)
     if (a.dtype == object) != (b.dtype == object):
         raise ExpressionError(f"{text!r}: compares text with a number")

@@ -87,6 +87,37 @@ EN: dict[str, str] = {
     "warn_logistic_epv": "small sample: {m} in the smaller outcome group for {k} covariates "
     "(< 10 per covariate)",
     "warn_stats": "{category}: {message}",
+    "key_results": "Key results",
+    "sum_logrank": "Log-rank test: chi-square {chisq:.2f} on {df} df, {p}.",
+    "sum_trend": "Log-rank test for trend: chi-square {chisq:.2f} on 1 df, {p}.",
+    "sum_median": "Median survival, {group}: {median}.",
+    "sum_cox": "Harrell's C {c:.3f} (SE {se:.3f}); likelihood-ratio test chi-square {lr:.2f} on "
+    "{df} df, {p}.",
+    "sum_hr": "{covariate}: hazard ratio {hr:.3g} (95% CI {lo:.3g}-{hi:.3g}) per 1 {unit}, {p}.",
+    "sum_zph": "Global test of proportional hazards (cox.zph): {p}.",
+    "sum_c": "{score}: Harrell's C {c:.3f} (95% CI {lo:.3f}-{hi:.3f}).",
+    "sum_c_diff": "C of {first} minus C of {second}: {diff:+.3f} (SE {se:.3f}), {p}.",
+    "sum_nested": "Adding {added} to {base}: likelihood-ratio chi-square {chisq:.2f} on {df} df, "
+    "{p}; C {c_base:.3f} -> {c_full:.3f}.",
+    "sum_cut": "Cut-point {cut:g} {unit} (low group: marker <= cut-point); maximally selected "
+    "log-rank statistic {stat:.2f}; p-value allowing for the selection ({pmethod}): {p}.",
+    "sum_youden": "Youden cut-point for {outcome}: {thr:.4g} {unit} (sensitivity {se:.3f}, "
+    "specificity {sp:.3f}).",
+    "sum_auc": "{marker}: AUC {auc:.3f} (95% CI {lo:.3f}-{hi:.3f}), {cases} cases and {controls} "
+    "controls.",
+    "sum_delong": "{a} versus {b}: AUC difference {diff:+.3f} (95% CI {lo:.3f} to {hi:.3f}), {p}.",
+    "sum_accuracy": "{rule}: sensitivity {se:.3f} ({se_lo:.3f}-{se_hi:.3f}), specificity "
+    "{sp:.3f} ({sp_lo:.3f}-{sp_hi:.3f}).",
+    "sum_gray": "Gray's test, {cause}: chi-square {chisq:.2f} on {df} df, {p}.",
+    "sum_shr": "Fine-Gray, {covariate}: subdistribution hazard ratio {hr:.3g} (95% CI "
+    "{lo:.3g}-{hi:.3g}), {p}.",
+    "sum_or": "{term}: odds ratio {or_:.3g} (95% CI {lo:.3g}-{hi:.3g}), {p}.",
+    "sum_rho": "{x} and {y}: Spearman rho {rho:.3f} (95% CI {lo:.3f} to {hi:.3f}), {p}, n = {n}.",
+    "sum_paired": "Mean difference ({after} - {before}) {d:.3g} (unit: {unit}; 95% CI {lo:.3g} to "
+    "{hi:.3g}); paired t test {p_t}; Wilcoxon signed-rank test {p_w}.",
+    "sum_table1": "{variable}: {test} {p}{trend}.",
+    "sum_table1_trend": "; trend (Jonckheere-Terpstra) {p}",
+    "not_reached": "not reached",
     "table_files": "Table files",
 }
 
@@ -223,6 +254,15 @@ TYPE_NAMES_EN = {
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
 METHODS: dict[str, dict[str, tuple[str, str]]] = {"en": METHODS_EN}
 TYPE_NAMES: dict[str, dict[str, str]] = {"en": TYPE_NAMES_EN}
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value as written in the report: ``p < 0.0001``, ``p = 0.012``, ``p = NA``."""
+    if p is None or p != p:
+        return "p = NA"
+    if p < 1e-4:
+        return "p < 0.0001"
+    return f"p = {p:.2g}" if p < 0.01 else f"p = {p:.3f}".rstrip("0").rstrip(".")
 
 
 def text(key: str, language: str = "en", **kwargs: Any) -> str:

@@ -408,12 +408,12 @@ def _value(k: str, f: Field, v: Any) -> Any:
                 raise PlanError(f"{k}[{j}]", f"expected one of {', '.join(f.choices)}, got {x!r}")
         return list(v)
     if kind == "pairs":
-        out = []
+        pairs = []
         for j, x in enumerate(v, 1):
             if not isinstance(x, list) or len(x) != 2:
                 raise PlanError(f"{k}[{j}]", f"expected a pair of column names, got {x!r}")
-            out.append([_str(f"{k}[{j}]", c) for c in x])
-        return out
+            pairs.append([_str(f"{k}[{j}]", c) for c in x])
+        return pairs
     if kind == "markers":
         return [_marker(f"{k}[{j}]", x) for j, x in enumerate(v, 1)]
     if kind == "rules":
@@ -430,14 +430,14 @@ def _value(k: str, f: Field, v: Any) -> Any:
         }
     if kind == "labels":
         t = _expect_table(k, v)
-        out: dict[str, str] = {}
+        labels: dict[str, str] = {}
         for code, label in t.items():
             try:
                 key = f"{float(code):g}"
             except ValueError:
                 raise PlanError(f"{k}.{code}", "expected a numeric status code as key") from None
-            out[key] = _str(f"{k}.{code}", label)
-        return out
+            labels[key] = _str(f"{k}.{code}", label)
+        return labels
     if kind == "cut":
         t = _expect_table(k, v)
         _keys(k, t, ("column", "at", "positive_if"), ("column", "at"))

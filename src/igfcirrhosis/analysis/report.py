@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from igfcirrhosis.analysis import messages
+from igfcirrhosis.analysis.summaries import summarize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,6 +107,7 @@ def render_report(plan: Plan, outcome: RunOutcome, now: _dt.datetime | None = No
             "n_sentence": t("analysis_n", n_used=entry["n_used"], n_excluded=entry["n_excluded"])
             if res else "",
             "warnings": entry["warnings"],
+            "summary": summarize(rec.spec.type, entry["results"], lang),
             "methods": [messages.method(k, lang)[0] for k in entry["methods"]],
             "tables": [{"name": tb["name"], "csv": tb["csv"], **_table(tb["frame"])}
                        for tb in rec.tables],

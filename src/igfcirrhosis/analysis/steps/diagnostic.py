@@ -149,7 +149,7 @@ def run_diagnostic(ctx: StepContext) -> StepResult:
         out.append(t.to_dict())
         rows.append(_acc_rows(str(t.rule), t.accuracy_))
         accs.append((str(t.rule), t.accuracy_))
-    res = {"outcome": ctx.outcome_label(p["outcome"]), "n": len(df), "rules": out,
+    res: dict[str, Any] = {"outcome": ctx.outcome_label(p["outcome"]), "n": len(df), "rules": out,
            "units": {"sensitivity": "1 (proportion)", "specificity": "1 (proportion)",
                      "ppv": "1 (proportion)", "npv": "1 (proportion)"}}  # fmt: skip
     fig = accuracy_plot(accs, ctx.spec.title or res["outcome"])

@@ -279,11 +279,12 @@ def run_competing(ctx: StepContext) -> StepResult:
     ax = fig.add_subplot(1, 1, 1)
     ci.plot(ax=ax)
     names = p["cause_labels"]
-    if names and ax.get_legend() is not None:
-        for txt in ax.get_legend().get_texts():
-            group, _, cause = txt.get_text().rpartition(", cause ")
-            if cause in names:
-                txt.set_text(f"{group}, {names[cause]}" if group != "all" else names[cause])
+    legend = ax.get_legend()
+    if names and legend is not None:
+        for txt in legend.get_texts():
+            group, _, code = txt.get_text().rpartition(", cause ")
+            if code in names:
+                txt.set_text(f"{group}, {names[code]}" if group != "all" else names[code])
     res["cause_labels"] = names
     if ctx.spec.title:
         ax.set_title(ctx.spec.title)
