@@ -12,7 +12,7 @@ Axes in the same figure labelled ``"risk table"``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,7 +36,7 @@ def format_p(p: float) -> str:
 def _nice_times(t_max: float, n: int = 6) -> np.ndarray:
     from matplotlib.ticker import MaxNLocator
 
-    ticks = MaxNLocator(nbins=n, steps=[1, 2, 2.5, 5, 10]).tick_values(0, t_max)
+    ticks = np.asarray(MaxNLocator(nbins=n, steps=[1, 2, 2.5, 5, 10]).tick_values(0, t_max))
     return ticks[(ticks >= 0) & (ticks <= t_max)]
 
 
@@ -57,9 +57,8 @@ def plot_km(
     import matplotlib.pyplot as plt
 
     if ax is None:
-        fig = plt.figure(figsize=(7, 5.5))
-        ax = fig.add_axes((0.2, 0.38, 0.76, 0.56))
-    fig = ax.figure
+        ax = plt.figure(figsize=(7, 5.5)).add_axes((0.2, 0.38, 0.76, 0.56))
+    fig: Any = ax.figure
     t_max = max(float(c.time[-1]) for c in km.curves_.values() if c.time.size)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     labels = []

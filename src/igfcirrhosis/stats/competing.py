@@ -104,8 +104,9 @@ def cumulative_incidence(
     uniq, first = np.unique(t, return_index=True)
     rs = (t.size - first).astype(np.float64)  # at risk just before each distinct time
     idx = np.searchsorted(uniq, t)
-    nd1 = np.bincount(idx, weights=(s == cause).astype(float), minlength=uniq.size)
+    nd1 = np.bincount(idx, weights=(s == cause).astype(float), minlength=uniq.size).astype(float)
     nd_all = np.bincount(idx, weights=(s != censor_code).astype(float), minlength=uniq.size)
+    nd_all = nd_all.astype(float)
     nd2 = nd_all - nd1
     keep = nd_all > 0
     if not keep.any():  # no failures of any cause: the incidence is 0 throughout
@@ -261,7 +262,7 @@ def _crst(
                 0.0,
             )
             if nd1 > 0:
-                for k in np.flatnonzero(pos):
+                for k in np.flatnonzero(pos).tolist():
                     t4 = 1 - (1 - f) / skm[k] if skm[k] > 0 else 1.0
                     t5 = 1 - (nd1 - 1) / (tr * skmm[k] - 1) if nd1 > 1 else 1.0
                     t3 = t5 * skmm[k] * nd1 / (tr * rs[k])

@@ -131,7 +131,7 @@ def _sandwich_meat(data: _FGData, sm: _Sums) -> FloatArray:
     kk = k_le[ev] - 1  # own failure time index
     eta[ev] += x[ev] - xbar[kk]
     # psi_i: correction for the estimated censoring distribution
-    uniq, first, counts = np.unique(t, return_index=True, return_counts=True)
+    uniq, first = np.unique(t, return_index=True)
     y_risk = (t.size - first).astype(np.float64)
     n_cens = np.bincount(np.searchsorted(uniq, t[ici == 0]), minlength=uniq.size)
     # q(u) for every distinct time u (used where n_cens > 0)
@@ -149,9 +149,9 @@ def _sandwich_meat(data: _FGData, sm: _Sums) -> FloatArray:
     psi = ss2[row_u]
     cens = ici == 0
     psi[cens] += q[row_u[cens]] / y_risk[row_u[cens]][:, None]
-    del counts
     tot = eta + psi
-    return tot.T @ tot
+    meat: FloatArray = tot.T @ tot
+    return meat
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ def _prefix_rank_counts(
     if m == 0 or q.size == 0:
         return np.zeros(q.size, dtype=np.int64)
     n_bits = max(max(int(ranks.max()), int(r.max())).bit_length(), 1)
-    int_t = np.int32 if m < 2**31 - 1 else np.int64
+    int_t: np.dtype[Any] = np.dtype(np.int32 if m < 2**31 - 1 else np.int64)
     cur = ranks.astype(int_t)
     x = r.astype(int_t)
     start = np.zeros(q.size, dtype=int_t)

@@ -151,7 +151,7 @@ def cox_derivatives(data: CoxData, beta: FloatArray) -> CoxDerivatives:
     n_g = data.d.size
 
     def per_group(v: FloatArray) -> FloatArray:
-        return np.bincount(g, weights=v, minlength=n_g)
+        return np.asarray(np.bincount(g, weights=v, minlength=n_g), dtype=np.float64)
 
     a = per_group(inv)
     b = per_group(f * inv)
@@ -249,6 +249,6 @@ def cox_newton(
 
 def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     try:
-        return np.linalg.solve(a, b)
+        return np.asarray(np.linalg.solve(a, b), dtype=np.float64)
     except np.linalg.LinAlgError:
-        return np.linalg.lstsq(a, b, rcond=None)[0]
+        return np.asarray(np.linalg.lstsq(a, b, rcond=None)[0], dtype=np.float64)

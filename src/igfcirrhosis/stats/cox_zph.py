@@ -123,4 +123,5 @@ def _weighted_information(
     cum = np.concatenate([[0.0], np.cumsum(per_group)])
     w = r * cum[data.n_groups_le]
     w[data.ev_rows] -= r[data.ev_rows] * per_group_f[data.ev_group]
-    return np.einsum("ni,nj->ij", x * w[:, None], x) - (mean * c[:, None]).T @ mean
+    info: FloatArray = np.einsum("ni,nj->ij", x * w[:, None], x) - (mean * c[:, None]).T @ mean
+    return info

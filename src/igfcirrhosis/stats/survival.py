@@ -72,7 +72,8 @@ def _tabulate(
     cell = inv * k + codes[order]
     n_cells = uniq.size * k
     exits = np.bincount(cell, minlength=n_cells).astype(np.float64).reshape(uniq.size, k)
-    events = np.bincount(cell, weights=event[order], minlength=n_cells).reshape(uniq.size, k)
+    events = np.bincount(cell, weights=event[order], minlength=n_cells).astype(np.float64)
+    events = events.reshape(uniq.size, k)
     return uniq, events, exits
 
 
@@ -145,7 +146,7 @@ def _km_from_counts(
     conf_level: float,
 ) -> KMCurve:
     with np.errstate(divide="ignore", invalid="ignore"):
-        surv = np.cumprod(1.0 - n_event / n_risk)
+        surv = np.asarray(np.cumprod(1.0 - n_event / n_risk), dtype=np.float64)
         term = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
     se_log = np.sqrt(np.cumsum(term))
     with np.errstate(invalid="ignore"):
