@@ -79,3 +79,39 @@ def test_missing_stage_raises_naming_the_row(pbc_data: pd.DataFrame) -> None:
 def test_one_group_is_an_error() -> None:
     with pytest.raises(SurvivalDataError, match="at least two groups"):
         logrank_test([1, 2], [1, 0], ["a", "a"])
+
+
+@pytest.mark.parametrize(
+    ("key", "group", "rho"),
+    [("logrank_bili_rho1", "high_bili", 1.0), ("logrank_stage_rho05", "stage", 0.5)],
+)
+def test_fleming_harrington_rho(
+    pbc_data: pd.DataFrame, r_ref: dict[str, Any], key: str, group: str, rho: float
+) -> None:
+    """R: survdiff(Surv(time, status == 2) ~ I(bili > 2), data = pbc, rho = 1)
+    (chisq 131.021975570164) and ~ stage with rho = 0.5 (73.6625365133252)."""
+    r = r_ref[key]
+    d = pbc_data.dropna(subset=[group])
+    res = logrank_test(d["time"], d["death"], d[group], rho=rho)
+    assert res.df == r["df"]
+    assert_close_to_r(res.chisq, r["chisq"], what="chisq")
+    assert_close_to_r(res.p_value, r["p"], what="p")
+    assert_close_to_r(res.observed, r["obs"], what="weighted observed")
+    assert_close_to_r(res.expected, r["exp"], what="weighted expected")
+
+
+def test_stratified_by_sex(pbc_data: pd.DataFrame, r_ref: dict[str, Any]) -> None:
+    """R: survdiff(Surv(time, status == 2) ~ I(bili > 2) + strata(sex), data = pbc):
+    chisq 130.666744040086; obs/exp are per stratum in R (summed over strata here)."""
+    r = r_ref["logrank_bili_strata_sex"]
+    res = logrank_test(
+        pbc_data["time"], pbc_data["death"], pbc_data["high_bili"], strata=pbc_data["sex"]
+    )
+    assert_close_to_r(res.chisq, r["chisq"], what="chisq")
+    assert_close_to_r(res.p_value, r["p"], what="p")
+    obs = np.asarray(r["obs"]).reshape(2, 2, order="F").sum(axis=1)
+    expd = np.asarray(r["exp"]).reshape(2, 2, order="F").sum(axis=1)
+    np.testing.assert_array_equal(res.observed, obs)
+    assert_close_to_r(res.expected, expd, what="expected")
+    assert_close_to_r(res.variance.ravel(), r["var"], what="variance")
+    assert res.to_dict()["test"] == "log-rank (survdiff), stratified"

@@ -282,7 +282,10 @@ def risk_table(curve: KMCurve, times: ArrayLike) -> pd.DataFrame:
 # --------------------------------------------------------------------------- log-rank
 @dataclass(frozen=True)
 class LogRankResult:
-    """k-sample log-rank test (R's ``survdiff``, rho = 0)."""
+    """k-sample log-rank (rho = 0) or Fleming-Harrington G-rho test (R's ``survdiff``).
+
+    ``observed`` and ``expected`` are weighted by S(t-)^rho as in ``survdiff``.
+    """
 
     chisq: float
     df: int
@@ -292,10 +295,13 @@ class LogRankResult:
     observed: FloatArray
     expected: FloatArray
     variance: FloatArray
+    rho: float = 0.0
+    stratified: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        name = "log-rank" if self.rho == 0 else f"Fleming-Harrington G-rho, rho = {self.rho:g}"
         return {
-            "test": "log-rank (survdiff, rho = 0)",
+            "test": f"{name} (survdiff){', stratified' if self.stratified else ''}",
             "chisq": _num(self.chisq),
             "df": self.df,
             "p_value": _num(self.p_value),
@@ -346,24 +352,68 @@ def _group_codes(group: ArrayLike) -> tuple[NDArray[np.intp], list[Hashable]]:
 
 
 def _logrank_from_table(
-    events: FloatArray, exits: FloatArray
+    events: FloatArray, exits: FloatArray, rho: float = 0.0
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Observed, expected, variance matrix (as survdiff) and n from per-group counts."""
+    """Observed, expected, variance matrix (as survdiff) and n from per-group counts.
+
+    Each time is weighted by ``S(t-)^rho``, S the pooled Kaplan-Meier curve (left-continuous).
+    """
     risk = _at_risk(exits)
     n = risk.sum(axis=1)
     d = events.sum(axis=1)
+    if rho != 0:
+        km_left = np.concatenate([[1.0], np.cumprod(1 - d / n)[:-1]])
+        wt = km_left**rho
+    else:
+        wt = np.ones(d.size)
     has = d > 0
-    risk, n, d, ev = risk[has], n[has], d[has], events[has]
+    risk, n, d, ev, wt = risk[has], n[has], d[has], events[has], wt[has]
     frac = risk / n[:, None]
-    expected = (frac * d[:, None]).sum(axis=0)
+    expected = (frac * (wt * d)[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(n > 1, d * (n - d) / (n - 1), 0.0)
+        c = np.where(n > 1, wt * wt * d * (n - d) / (n - 1), 0.0)
     var = np.diag((c[:, None] * frac).sum(axis=0)) - (frac * c[:, None]).T @ frac
-    return ev.sum(axis=0), expected, var, exits.sum(axis=0)
+    return (wt[:, None] * ev).sum(axis=0), expected, var, exits.sum(axis=0)
 
 
-def logrank_test(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> LogRankResult:
-    """Log-rank test of equal survival in k groups, as ``survdiff(Surv(time, event) ~ group)``."""
+def _stratified_table(
+    t: FloatArray,
+    e: FloatArray,
+    codes: NDArray[np.intp],
+    k: int,
+    strata: ArrayLike | None,
+    rho: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """O, E, V, n summed over strata (one stratum when ``strata`` is None)."""
+    if strata is None:
+        _, ev, ex = _tabulate(t, e, codes, k)
+        return _logrank_from_table(ev, ex, rho)
+    s_codes, _ = _group_codes(strata)
+    if s_codes.size != t.size:
+        raise SurvivalDataError(f"strata has {s_codes.size} values but time has {t.size}")
+    total: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
+    for j in range(int(s_codes.max()) + 1):
+        sel = s_codes == j
+        _, ev, ex = _tabulate(t[sel], e[sel], codes[sel], k)
+        part = _logrank_from_table(ev, ex, rho)
+        total = part if total is None else tuple(a + b for a, b in zip(total, part, strict=True))
+    assert total is not None
+    return total
+
+
+def logrank_test(
+    time: ArrayLike,
+    event: ArrayLike,
+    group: ArrayLike,
+    *,
+    rho: float = 0.0,
+    strata: ArrayLike | None = None,
+) -> LogRankResult:
+    """Log-rank test of equal survival in k groups, as ``survdiff(Surv(time, event) ~ group)``.
+
+    ``rho`` gives the Fleming-Harrington G-rho family (``rho = 1``: Peto-Peto modification of
+    the Gehan-Wilcoxon test); ``strata`` sums the test over strata, as ``+ strata(s)``.
+    """
     t, e = check_time_event(time, event)
     codes, labels = _group_codes(group)
     if codes.size != t.size:
@@ -371,12 +421,18 @@ def logrank_test(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> LogRank
     k = len(labels)
     if k < 2:
         raise SurvivalDataError("the log-rank test needs at least two groups")
-    _, ev, ex = _tabulate(t, e, codes, k)
-    return _logrank_result(ev, ex, labels)
+    table = _stratified_table(t, e, codes, k, strata, rho)
+    return _logrank_result(table, labels, rho=rho, stratified=strata is not None)
 
 
-def _logrank_result(ev: FloatArray, ex: FloatArray, labels: list[Hashable]) -> LogRankResult:
-    obs, exp, var, n = _logrank_from_table(ev, ex)
+def _logrank_result(
+    table: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    labels: list[Hashable],
+    *,
+    rho: float = 0.0,
+    stratified: bool = False,
+) -> LogRankResult:
+    obs, exp, var, n = table
     diff = (obs - exp)[:-1]
     sub = var[:-1, :-1]
     chisq = float(diff @ np.linalg.pinv(sub) @ diff)
@@ -390,6 +446,8 @@ def _logrank_result(ev: FloatArray, ex: FloatArray, labels: list[Hashable]) -> L
         observed=obs,
         expected=exp,
         variance=var,
+        rho=rho,
+        stratified=stratified,
     )
 
 
@@ -398,6 +456,8 @@ def logrank_trend_test(
     event: ArrayLike,
     group: ArrayLike,
     scores: Sequence[float] | None = None,
+    *,
+    strata: ArrayLike | None = None,
 ) -> TrendResult:
     """Log-rank test for trend over ordered groups (Collett 2015, section 2.6; survMisc).
 
@@ -419,8 +479,7 @@ def logrank_trend_test(
         w = np.asarray(scores, dtype=np.float64)
         if w.shape != (k,):
             raise ValueError(f"scores must have one value per group ({k}), got {w.size}")
-    _, ev, ex = _tabulate(t, e, codes, k)
-    obs, exp, var, _ = _logrank_from_table(ev, ex)
+    obs, exp, var, _ = _stratified_table(t, e, codes, k, strata, 0.0)
     u = float(w @ (obs - exp))
     v = float(w @ var @ w)
     chisq = u * u / v
@@ -502,7 +561,7 @@ class KaplanMeier:
         self.groups_ = labels
         self.n_ = int(t.size)
         self.n_dropped_ = frame.n_dropped
-        self.logrank_ = _logrank_result(ev, ex, labels) if k > 1 else None
+        self.logrank_ = _logrank_result(_logrank_from_table(ev, ex), labels) if k > 1 else None
         rows = []
         for lab, c in curves.items():
             med, lo, hi = km_quantile(c, 0.5)
