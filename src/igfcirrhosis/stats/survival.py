@@ -391,14 +391,13 @@ def _stratified_table(
     s_codes, _ = _group_codes(strata)
     if s_codes.size != t.size:
         raise SurvivalDataError(f"strata has {s_codes.size} values but time has {t.size}")
-    total: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
+    obs, exp, var, n = np.zeros(k), np.zeros(k), np.zeros((k, k)), np.zeros(k)
     for j in range(int(s_codes.max()) + 1):
         sel = s_codes == j
         _, ev, ex = _tabulate(t[sel], e[sel], codes[sel], k)
-        part = _logrank_from_table(ev, ex, rho)
-        total = part if total is None else tuple(a + b for a, b in zip(total, part, strict=True))
-    assert total is not None
-    return total
+        o, x, v, m = _logrank_from_table(ev, ex, rho)
+        obs, exp, var, n = obs + o, exp + x, var + v, n + m
+    return obs, exp, var, n
 
 
 def logrank_test(
