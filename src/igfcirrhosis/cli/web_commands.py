@@ -58,10 +58,12 @@ def serve(
         raise typer.Exit(code=2) from None
     import uvicorn
 
+    from igfcirrhosis.web.tcp import HTTP
+
     os.environ.update(settings.to_env())
     typer.echo(f"igfc serve: http://{host}:{port}/ (data in {settings.data_dir})")
     uvicorn.run("igfcirrhosis.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+                workers=workers, log_level="warning", http=HTTP)
 
 
 def register(app: typer.Typer) -> None:

@@ -49,6 +49,7 @@ def create_app(settings: WebSettings, *, store: Store | None = None,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_up()
         yield
         runner.shutdown()
         if store is None:
@@ -65,6 +66,15 @@ def create_app(settings: WebSettings, *, store: Store | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityMiddleware, token=settings.token)
     return app
+
+
+def warm_up() -> None:
+    """Import and exercise the assessment path once, so that a worker's first request does
+    not pay for loading the unit registry and the reference tables."""
+    from igfcirrhosis.domain.assessment import assess
+
+    assess({"bilirubin": "34 umol/L", "albumin": 3.0, "inr": 1.2, "igf1": 50, "age": 50,
+            "sex": "F", "igfbp3": 2.0}).to_dict()
 
 
 def app_from_env() -> FastAPI:
