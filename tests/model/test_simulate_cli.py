@@ -127,3 +127,18 @@ def test_days_override_extends_regimens_to_the_new_end(tmp_path: Path) -> None:
     assert sc.regimen[0].duration_days == 30
     with pytest.raises(ScenarioError, match="simulation.days"):
         load_scenario(toml, days=-1)
+
+
+@pytest.mark.parametrize(("name", "igf1"), [("healthy", 199.64), ("child-pugh-a", 76.0),
+                                            ("child-pugh-b", 61.0), ("child-pugh-c", 49.0)])
+def test_example_presets_run_at_their_calibrated_baseline(tmp_path: Path, name: str,
+                                                          igf1: float) -> None:
+    res = runner.invoke(app, ["simulate", str(SCEN / f"{name}.toml"), "-o", str(tmp_path),
+                              "--no-plots", "--days", "2"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    jsonschema.validate(summary, _schema())
+    base = summary["baseline"]["igf1_total"]["value"]
+    assert base == pytest.approx(igf1, rel=5e-3)
+    # untreated: the trajectory stays at the baseline steady state
+    assert summary["end"]["igf1_total"]["value"] == pytest.approx(base, rel=1e-4)
