@@ -3,6 +3,7 @@ plan or data, and the command keeps its heavy imports inside."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -68,15 +69,30 @@ def test_bad_expression_exits_2(tmp_path: Path) -> None:
     assert "analysis[1].filter" in result.output and "not allowed" in result.output
 
 
-def test_a_step_failing_on_the_data_is_reported_and_exits_2(tmp_path: Path) -> None:
-    # status has codes 0/1/2: not a 0/1 event column, found when the step runs
+def test_event_not_0_1_exits_2_before_anything_runs(tmp_path: Path) -> None:
     p = plan(tmp_path, '[[analysis]]\ntype = "cox"\nevent = "status"\ncovariates = ["age"]\n')
     out = tmp_path / "o"
     result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(out), "-q"])
     assert result.exit_code == 2
-    assert "analysis[2].event: column 'status' must be 0/1" in result.output
+    assert "analysis[2].event: column 'status' must hold 0/1" in result.output
+    assert "row 1 has 2" in result.output
+    assert not (out / "results.json").exists()
+
+
+def test_a_step_failing_on_the_data_is_reported_and_exits_2(tmp_path: Path) -> None:
+    # one group left after the analysis filter: Table 1 cannot compare groups
+    body = (
+        '[[analysis]]\ntype = "table1"\nby = "dead"\nfilter = "dead == 1"\ncontinuous = ["age"]\n'
+    )
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["analyze", str(plan(tmp_path, body)), "-o", str(out), "-q"])
+    assert result.exit_code == 2
+    assert "analysis[2] (table1_2)" in result.output and "two groups" in result.output
     assert "1/2 analyses done" in result.output
-    assert "could not be computed" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "could not be computed" in html
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["analyses"][1]["status"] == "failed" and doc["analyses"][1]["results"] is None
 
 
 def test_missing_plan_file_exits_2(tmp_path: Path) -> None:
@@ -93,3 +109,10 @@ def test_cli_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_cutpoint_optimism_warning_is_printed(tmp_path: Path) -> None:
+    p = plan(tmp_path, '[[analysis]]\ntype = "cutpoint"\nmarker = "bili"\n')
+    result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 0
+    assert "warning: cutpoint_2: optimism: the cut-point was chosen on these data" in result.output

@@ -99,3 +99,19 @@ def test_text_in_arithmetic_is_refused() -> None:
 
 def test_columns_are_listed() -> None:
     assert parse("log(bili) > albumin & trt notna").columns == ("bili", "albumin", "trt")
+
+
+def test_backticks_name_any_header() -> None:
+    expr = parse("log(`bilirubin [umol/L]`) > 3 & `igf1 [ng/mL]` notna")
+    assert expr.columns == ("bilirubin [umol/L]", "igf1 [ng/mL]")
+    out = evaluate(expr, {"bilirubin [umol/L]": np.array([34.0, 10.0, np.nan]),
+                          "igf1 [ng/mL]": np.array([1.0, 2.0, 3.0])}, 3)  # fmt: skip
+    assert out[0] == 1.0 and out[1] == 0.0 and np.isnan(out[2])
+
+
+def test_logic_binds_more_loosely_than_comparisons() -> None:
+    out = ev("bili > 2 & age < 60 | trt isna", bili=[3.0, 3.0, 1.0], age=[50.0, 70.0, 70.0],
+             trt=[1.0, 1.0, NAN])  # fmt: skip
+    np.testing.assert_array_equal(out, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(ev('~ sex == "f"', sex=["f", "m"]), [0.0, 1.0])
+    np.testing.assert_array_equal(ev('note == "a & b"', note=["a & b", "a"]), [1.0, 0.0])

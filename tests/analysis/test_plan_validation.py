@@ -191,3 +191,33 @@ def test_cause_labels_need_numeric_codes(tmp_path: Path) -> None:
     ok = body.replace('{ death = "2" }', '{ 2 = "death", 1 = "transplant" }')
     plan = load_plan(write(tmp_path, ok))
     assert plan.analyses[0].params["cause_labels"] == {"2": "death", "1": "transplant"}
+
+
+def test_redcap_with_dictionary_and_scores(tmp_path: Path) -> None:
+    """A REDCap export read through the plan: headers carry units, score = true adds the
+    canonical columns in default units (bilirubin 34.2 umol/L -> 2.0 mg/dL)."""
+    examples = Path(__file__).resolve().parents[2] / "examples" / "data"
+    p = tmp_path / "plan.toml"
+    p.write_text(textwrap.dedent(f"""
+        [data]
+        path = "{examples / 'redcap_export.csv'}"
+        data_dictionary = "{examples / 'redcap_data_dictionary.csv'}"
+        score = true
+        [data.derive]
+        dead = "event == 1"
+        log_bili_si = "log(`bilirubin [umol/L]`)"
+        [outcome]
+        time = "time [days]"
+        event = "dead"
+        [[analysis]]
+        type = "km"
+        """), encoding="utf-8")  # fmt: skip
+    data = prepare_data(load_plan(p))
+    assert data.format == "redcap"
+    assert data.id_column == "patient_id"
+    row = data.frame.iloc[0]
+    assert row["bilirubin [umol/L]"] == 34.2
+    assert abs(row["bilirubin"] - 2.0) < 1e-3  # 34.2 umol/L / 17.10 (MW 584.7 g/mol)
+    assert data.units["bilirubin"] == "mg/dL"
+    assert data.units["log_bili_si"] == "log(umol/L)"
+    assert "child_pugh_class" in data.frame.columns

@@ -139,13 +139,27 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
     """Score (optional), derive columns in plan order, then apply the filter."""
     frame = data.frame
     if spec.score:
+        from igfcirrhosis.domain.analytes import lookup
         from igfcirrhosis.domain.frame_scores import score_frame
 
         scored = score_frame(frame)
-        frame = scored.data
+        frame = scored.data.copy()
         norm = scored.normalized
         for col, unit in norm.column_units.items():
             data.units.setdefault(col, unit)
+        for header, canonical in norm.columns.items():  # "bilirubin [umol/L]" as read
+            if header != canonical and canonical in norm.column_units:
+                data.units.setdefault(str(header), norm.column_units[canonical])
+        # canonical columns in default units (e.g. bilirubin from "bilirubin [umol/L]")
+        for col in norm.data.columns:
+            if col not in frame.columns:
+                frame[col] = norm.data[col].to_numpy()
+                analyte = lookup(str(col))
+                if analyte is not None and analyte.default_unit:
+                    data.units[str(col)] = analyte.default_unit
+                data.notes.append(f"column {col} added in its default unit "
+                                  f"({data.units.get(str(col), 'as read')}) from "
+                                  f"{_source_header(norm.columns, str(col))}")  # fmt: skip
         data.units_assumed = sorted(norm.assumed_units)
         for score_col in ("meld", "meld_na", "meld_3", "albi", "mayo_pbc"):
             data.units.setdefault(score_col, "1 (score)")
@@ -196,7 +210,11 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
     return data
 
 
-_FN_OF_COLUMN = re.compile(r"^\s*(log|log10|sqrt|exp)\(\s*([A-Za-z_][\w.]*)\s*\)\s*$")
+def _source_header(columns: dict[str, str], canonical: str) -> str:
+    return next((h for h, c in columns.items() if c == canonical), canonical)
+
+
+_FN_OF_COLUMN = re.compile(r"^\s*(log|log10|sqrt|exp)\(\s*(?:`([^`]+)`|([A-Za-z_][\w.]*))\s*\)\s*$")
 
 
 def derived_unit(text: str, logical: bool, units: dict[str, str]) -> str:
@@ -205,8 +223,9 @@ def derived_unit(text: str, logical: bool, units: dict[str, str]) -> str:
     if logical:
         return "1 (true/false)"
     m = _FN_OF_COLUMN.match(text)
-    if m and m.group(2) in units:
-        return f"{m.group(1)}({units[m.group(2)]})"
+    col = m and (m.group(2) or m.group(3))
+    if m and col in units:
+        return f"{m.group(1)}({units[col]})"
     return "derived"
 
 

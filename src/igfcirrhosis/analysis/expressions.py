@@ -2,12 +2,14 @@
 
 Expressions are parsed with :mod:`ast` and only these nodes are allowed (nothing is ``eval``-ed):
 
-- names of data columns (a dotted name such as ``alk.phos`` is one column), numbers, ``True`` /
-  ``False`` and quoted strings (for comparisons such as ``sex == "f"``);
+- names of data columns (a dotted name such as ``alk.phos`` is one column; any other header in
+  backticks, e.g. ``log(`bilirubin [umol/L]`)``), numbers, ``True`` / ``False`` and quoted
+  strings (for comparisons such as ``sex == "f"``);
 - arithmetic ``+ - * / **`` and unary ``-``;
 - comparisons ``== != < <= > >=`` (chains such as ``1 <= stage <= 2`` too);
-- logic ``&`` (and), ``|`` (or), ``~`` (not); ``and`` / ``or`` / ``not`` are accepted as
-  synonyms;
+- logic ``&`` (and), ``|`` (or), ``~`` (not), read as ``and`` / ``or`` / ``not`` (which are
+  accepted too), so they bind more loosely than comparisons: ``bili > 2 & age < 60`` needs no
+  parentheses;
 - the functions ``log`` (natural), ``log10``, ``exp``, ``sqrt``, ``abs``, ``isna``, ``notna``;
   the postfix forms ``trt notna`` and ``copper isna`` are rewritten to ``notna(trt)``.
 
@@ -21,7 +23,9 @@ missing value, which :func:`evaluate` counts per expression. Results are float a
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +36,8 @@ from numpy.typing import NDArray
 from igfcirrhosis.analysis.errors import ExpressionError
 
 FUNCTIONS = ("log", "log10", "exp", "sqrt", "abs", "isna", "notna")
-_POSTFIX = re.compile(r"([A-Za-z_][\w.]*)\s+(notna|isna)\b")
+_POSTFIX = re.compile(r"([A-Za-z_][\w.]*|`[^`]+`)\s+(notna|isna)\b")
+_BACKTICK = re.compile(r"`([^`]+)`")
 _UNARY: dict[str, Callable[[NDArray[np.float64]], NDArray[np.float64]]] = {
     "log": np.log,
     "log10": np.log10,
@@ -81,13 +86,46 @@ def parse(text: str) -> Expression:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("expected a non-empty expression string")
     src = _POSTFIX.sub(r"\2(\1)", text.strip())
+    quoted: dict[str, str] = {}
+
+    def _placeholder(m: re.Match[str]) -> str:
+        key = f"bq_{len(quoted)}_igfc"
+        quoted[key] = m.group(1)
+        return key
+
+    src = _BACKTICK.sub(_placeholder, src)
     try:
-        tree = ast.parse(src, mode="eval")
+        tree = ast.parse(_logic_words(src).strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot parse {text!r}: {exc.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in quoted:
+            node.id = quoted[node.id]
     cols: list[str] = []
     _check(tree.body, text, cols)
     return Expression(text, tree, tuple(dict.fromkeys(cols)), _logical(tree.body))
+
+
+def _logic_words(src: str) -> str:
+    """``&``, ``|``, ``~`` → ``and``, ``or``, ``not`` (outside strings), so that they bind more
+    loosely than comparisons: ``bili > 2 & age < 60`` means ``(bili > 2) and (age < 60)``."""
+    words = {"&": " and ", "|": " or ", "~": " not "}
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(src).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return src  # ast.parse reports the problem
+    out, pos = [], 0
+    lines = src.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    for tok in toks:
+        if tok.type == tokenize.OP and tok.string in words:
+            start = offsets[tok.start[0] - 1] + tok.start[1]
+            out.append(src[pos:start] + words[tok.string])
+            pos = start + 1
+    out.append(src[pos:])
+    return "".join(out)
 
 
 def _logical(node: ast.AST) -> bool:

@@ -544,3 +544,54 @@ def check_columns(plan: Plan, columns: Sequence[str]) -> None:
                 need(f"{spec.key}.filter", col)
         for key, col in analysis_columns(spec):
             need(key, col)
+
+
+def check_values(plan: Plan, frame: Any) -> None:
+    """Before anything runs: event columns hold 0/1 (or true/false), time columns numbers >= 0,
+    status columns numbers. Raises :class:`PlanError` naming the key, row and value."""
+    import numpy as np
+    import pandas as pd
+
+    def bad_row(key: str, col: str, ok: Any, expected: str) -> None:
+        series = frame[col]
+        notna = series.notna().to_numpy()
+        wrong = notna & ~np.asarray(ok, dtype=bool)
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            v = series.iloc[i]
+            v = v.item() if hasattr(v, "item") else v
+            raise PlanError(key, f"column {col!r} must hold {expected}; row "
+                            f"{int(frame.index[i]) + 1} has {v!r}")  # fmt: skip
+
+    def numeric(key: str, col: str) -> Any:
+        s = frame[col]
+        if pd.api.types.is_bool_dtype(s):
+            return s.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        if not pd.api.types.is_numeric_dtype(s):
+            i = int(np.flatnonzero(s.notna().to_numpy())[0]) if s.notna().any() else 0
+            raise PlanError(key, f"column {col!r} must be numeric; row "
+                            f"{int(frame.index[i]) + 1} has {str(s.iloc[i])!r}")  # fmt: skip
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    for spec in plan.analyses:
+        p = spec.params
+        checks: list[tuple[str, str, str]] = []  # key, column, kind
+        if spec.type in ("km", "cox", "compare_models", "cutpoint"):
+            checks += [(f"{spec.key}.time", p["time"], "time"),
+                       (f"{spec.key}.event", p["event"], "event")]  # fmt: skip
+        if spec.type == "competing":
+            checks += [(f"{spec.key}.time", p["time"], "time"),
+                       (f"{spec.key}.status", p["status"], "status")]  # fmt: skip
+        if isinstance(p.get("outcome"), dict):
+            o = p["outcome"]
+            checks += [(f"{spec.key}.outcome.time", o["time"], "time"),
+                       (f"{spec.key}.outcome.event", o["event"], "event")]  # fmt: skip
+        for key, col, kind in checks:
+            x = numeric(key, col)
+            if kind == "event":
+                bad_row(key, col, np.isin(x, (0.0, 1.0)), "0/1 (derive one, e.g. dead = "
+                        '"status == 2")')  # fmt: skip
+            elif kind == "time":
+                bad_row(key, col, np.isfinite(x) & (x >= 0), "times >= 0")
+            else:
+                bad_row(key, col, np.isfinite(x), "numeric status codes")

@@ -71,12 +71,14 @@ def _timed(timings: dict[str, float], label: str, progress: Progress | None) -> 
 
 
 def prepare_data(plan: Plan) -> PreparedData:
-    """Read, score, derive and filter the data, then check every column the plan names."""
+    """Read, score, derive and filter the data, then check every column the plan names and
+    the values of time, event and status columns."""
     from igfcirrhosis.analysis.data import prepare, read_data
-    from igfcirrhosis.analysis.plan import check_columns
+    from igfcirrhosis.analysis.plan import check_columns, check_values
 
     data = prepare(plan.data, read_data(plan.data, plan.base_dir))
     check_columns(plan, [str(c) for c in data.frame.columns])
+    check_values(plan, data.frame)
     return data
 
 

@@ -57,6 +57,9 @@ def analyze(
         outcome = run_plan(parsed, out, progress=progress, data=data)
     finally:
         stop()
+    for entry in outcome.results["analyses"]:
+        for w in entry["warnings"]:
+            typer.echo(f"warning: {entry['id']}: {w}", err=True)
     for rec in outcome.failed:
         typer.echo(f"error: {plan}: {rec.error}", err=True)
     n_warn = sum(len(a["warnings"]) for a in outcome.results["analyses"])
