@@ -182,3 +182,35 @@ def test_constant_and_collinear_covariates_are_errors(pbc_randomised: pd.DataFra
         CoxPH().fit(d, "time", "death", ["age", "one"])
     with pytest.raises(SurvivalDataError, match="linearly dependent"):
         CoxPH().fit(d, "time", "death", ["age", "twice_age"])
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_stratified_model(pbc_data: pd.DataFrame, r_ref: dict[str, Any], ties: str) -> None:
+    """R (all 418 patients)::
+
+    fs <- coxph(Surv(time, status == 2) ~ age + log(bili) + log(albumin) + strata(edema),
+                data = pbc, ties = ties)
+    coef(fs); sqrt(diag(vcov(fs))); fs$loglik; fs$score; cox.zph(fs)$table
+    cs <- concordance(fs); cs$concordance; sqrt(cs$var); colSums(cs$count)
+    # efron: coef 0.0409494553549978, 0.881810075061801, -2.52614109681578
+    """
+    r = r_ref[f"cox_strata_{ties}"]
+    d = pbc_data.assign(log_bili=np.log(pbc_data["bili"]), log_albumin=np.log(pbc_data["albumin"]))
+    covs = ["age", "log_bili", "log_albumin"]
+    cph = CoxPH(ties=ties).fit(d, "time", "death", covs, strata="edema")  # type: ignore[arg-type]
+    assert cph.iterations_ == r["iter"]
+    assert_close_to_r(cph.params_, r["coef"], what="coef")
+    assert_close_to_r(cph.standard_errors_, r["se"], what="se")
+    assert_close_to_r([cph.loglik_null_, cph.loglik_], r["loglik"], what="loglik")
+    assert_close_to_r(cph.score_test_.chisq, r["score"], what="score test")
+    tab = cph.check_ph().table
+    assert_close_to_r(tab["chisq"], r["zph_chisq"], what="zph chisq")
+    assert_close_to_r(tab["p"], r["zph_p"], what="zph p")
+    c = cph.concordance_
+    counts = [c.concordant, c.discordant, c.tied_x, c.tied_y, c.tied_xy]
+    np.testing.assert_array_equal(counts, r["concordance_counts"])
+    assert_close_to_r(c.concordance, r["concordance"], what="C")
+    assert_close_to_r(c.std_err, r["concordance_se"], what="se(C)")
+    # strata change the fit: an unstratified model with the same covariates differs
+    plain = CoxPH(ties=ties).fit(d, "time", "death", covs)  # type: ignore[arg-type]
+    assert abs(plain.params_["log_albumin"] / cph.params_["log_albumin"] - 1) > 0.01

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as sps
 
@@ -90,18 +91,38 @@ def concordance_index(
     *,
     risk_score: ArrayLike | None = None,
     predicted_time: ArrayLike | None = None,
+    strata: ArrayLike | None = None,
 ) -> ConcordanceResult:
     """Harrell's C and its standard error as ``concordance(Surv(time, event) ~ x)``.
 
     Name the sign convention: ``risk_score=`` (higher means earlier events: a Cox linear
     predictor, bilirubin; R's ``reverse = TRUE``) or ``predicted_time=`` (higher means later
-    events; R's default).
+    events; R's default). With ``strata``, only pairs within a stratum are compared (as R for
+    a stratified Cox model); counts and influences are pooled over strata.
     """
     t, e = check_time_event(time, event)
     s = _score(risk_score, predicted_time)
     if s.size != t.size:
         raise SurvivalDataError(f"score has {s.size} values but time has {t.size}")
-    conc, disc, tie, tied_y, tied_xy = _pair_counts(t, e > 0, s)
+    if strata is None:
+        conc, disc, tie, tied_y, tied_xy = _pair_counts(t, e > 0, s)
+    else:
+        st = np.asarray(strata, dtype=object)
+        if st.shape != t.shape:
+            raise SurvivalDataError(f"strata has {st.size} values but time has {t.size}")
+        codes = pd.factorize(pd.Series(st))[0]
+        if (codes < 0).any():
+            raise SurvivalDataError("strata has missing values")
+        conc, disc, tie = np.zeros(t.size), np.zeros(t.size), np.zeros(t.size)
+        tied_y = tied_xy = 0.0
+        for j in range(int(codes.max()) + 1):
+            sel = np.flatnonzero(codes == j)
+            if not (e[sel] > 0).any():
+                continue
+            c_j, d_j, t_j, ty, txy = _pair_counts(t[sel], e[sel] > 0, s[sel])
+            conc[sel], disc[sel], tie[sel] = c_j, d_j, t_j
+            tied_y += ty
+            tied_xy += txy
     c_tot, d_tot, t_tot = conc.sum() / 2, disc.sum() / 2, tie.sum() / 2
     npair = c_tot + d_tot + t_tot
     if npair == 0:

@@ -20,6 +20,7 @@ Newton-Raphson with step halving follows R's ``coxfit6`` (start at 0, stop when
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -192,20 +193,37 @@ class CoxNewtonResult:
     converged: bool
 
 
+@dataclass(frozen=True)
+class _Totals:
+    loglik: float
+    score: FloatArray
+    information: FloatArray
+
+
+def _total(strata: Sequence[CoxData], beta: FloatArray) -> _Totals:
+    """Derivatives summed over strata (each stratum has its own risk sets)."""
+    parts = [cox_derivatives(d, beta) for d in strata]
+    return _Totals(
+        loglik=float(sum(p.loglik for p in parts)),
+        score=np.sum([p.score for p in parts], axis=0),
+        information=np.sum([p.information for p in parts], axis=0),
+    )
+
+
 def cox_newton(
-    data: CoxData,
+    data: CoxData | Sequence[CoxData],
     *,
     init: FloatArray | None = None,
     max_iter: int = 20,
     eps: float = 1e-9,
 ) -> CoxNewtonResult:
-    """The O(n) products use ``np.einsum`` rather than BLAS: with p ~ 5 the multithreaded BLAS
-    gains nothing and its thread wake-ups cost more than the arithmetic on a busy machine.
+    """Newton-Raphson with step halving as R's ``coxfit6`` (``coxph.control`` defaults).
 
-    Newton-Raphson with step halving as R's ``coxfit6`` (``coxph.control`` defaults)."""
-    p = data.x.shape[1]
+    ``data`` is one :class:`CoxData`, or one per stratum (a stratified model)."""
+    strata = [data] if isinstance(data, CoxData) else list(data)
+    p = strata[0].x.shape[1]
     beta = np.zeros(p) if init is None else np.asarray(init, dtype=np.float64).copy()
-    der = cox_derivatives(data, beta)
+    der = _total(strata, beta)
     loglik0 = der.loglik
     step = _solve(der.information, der.score)
     score_test = float(der.score @ step)
@@ -216,7 +234,7 @@ def cox_newton(
     iterations = 0
     while iterations < max_iter:
         iterations += 1
-        new_der = cox_derivatives(data, new_beta)
+        new_der = _total(strata, new_beta)
         finite = np.isfinite(new_der.loglik) and np.isfinite(new_der.information).all()
         if finite and abs(1 - best_der.loglik / new_der.loglik) <= eps:
             best, best_der = new_beta, new_der

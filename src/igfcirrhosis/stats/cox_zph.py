@@ -10,6 +10,7 @@ column with the original p) and globally (all p added). ``transform="km"`` (R's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -51,43 +52,65 @@ class ZphResult:
         }
 
 
-def _transform_times(data: CoxData, transform: ZphTransform) -> FloatArray:
-    t = data.time
+def _transform_times(
+    t: FloatArray, event: NDArray[np.bool_], transform: ZphTransform
+) -> FloatArray:
+    """g(t) for every row (all strata together, as R)."""
     if transform == "identity":
         return t.copy()
     if transform == "log":
-        return np.log(t)
+        return np.asarray(np.log(t), dtype=np.float64)
     if transform == "rank":
         return np.asarray(pd.Series(t).rank(method="average"), dtype=np.float64)
     if transform == "km":
         # left-continuous KM of the fitted data: S(t-) at each row's own time
-        uniq, first = np.unique(t, return_index=True)
-        n_at = t.size - first
-        d = np.bincount(np.searchsorted(uniq, t[data.event]), minlength=uniq.size)
+        uniq = np.unique(t)
+        n_at = t.size - np.searchsorted(np.sort(t), uniq, side="left")  # t >= u
+        d = np.bincount(np.searchsorted(uniq, t[event]), minlength=uniq.size)
         surv = np.cumprod(1 - d / n_at)
         left = np.concatenate([[1.0], surv])[np.searchsorted(uniq, t, side="left")]
-        return 1.0 - left
+        return np.asarray(1.0 - left, dtype=np.float64)
     raise ValueError(f"transform must be one of km, identity, rank, log; got {transform!r}")
 
 
 def cox_zph(
-    data: CoxData, beta: FloatArray, names: list[str], transform: ZphTransform = "km"
+    data: CoxData | Sequence[CoxData],
+    beta: FloatArray,
+    names: list[str],
+    transform: ZphTransform = "km",
 ) -> ZphResult:
-    """Score tests of non-proportionality for a fitted Cox model (sorted data, coefficients)."""
-    p = data.x.shape[1]
-    der = cox_derivatives(data, beta)
-    gt_all = _transform_times(data, transform)
-    g_ev = gt_all[data.ev_rows]
-    g = g_ev - g_ev.mean()  # one value per event (= per pseudo risk set)
-    # Schoenfeld residuals: x minus the risk-set mean (Efron: average of the pseudo-set means)
-    mean = der.pseudo_means(data)
-    grp_mean = np.zeros((data.d.size, p))
-    np.add.at(grp_mean, data.ev_group, mean)
-    resid = data.x[data.ev_rows] - (grp_mean / data.d[:, None])[data.ev_group]
-    u2 = g @ (data.x[data.ev_rows] - mean)
-    i11 = _weighted_information(data, beta, der.den, mean, np.ones_like(g))
-    i12 = _weighted_information(data, beta, der.den, mean, g)
-    i22 = _weighted_information(data, beta, der.den, mean, g * g)
+    """Score tests of non-proportionality for a fitted Cox model (sorted data, coefficients).
+
+    ``data`` is one :class:`CoxData` or one per stratum; g(t) is computed over all strata and
+    centred at its mean over all events, the risk sets stay within strata (as R).
+    """
+    strata = [data] if isinstance(data, CoxData) else list(data)
+    p = strata[0].x.shape[1]
+    g_rows = _transform_times(
+        np.concatenate([d.time for d in strata]),
+        np.concatenate([d.event for d in strata]),
+        transform,
+    )
+    bounds = np.cumsum([0] + [d.time.size for d in strata])
+    g_ev_parts = [g_rows[bounds[i] : bounds[i + 1]][d.ev_rows] for i, d in enumerate(strata)]
+    g_center = float(np.concatenate(g_ev_parts).mean())
+    u2 = np.zeros(p)
+    i11, i12, i22 = np.zeros((p, p)), np.zeros((p, p)), np.zeros((p, p))
+    resid_parts = []
+    for d, g_ev in zip(strata, g_ev_parts, strict=True):
+        if d.n_events == 0:
+            continue
+        der = cox_derivatives(d, beta)
+        g = g_ev - g_center  # one value per event (= per pseudo risk set)
+        # Schoenfeld residuals: x minus the risk-set mean (Efron: mean of the pseudo means)
+        mean = der.pseudo_means(d)
+        grp_mean = np.zeros((d.d.size, p))
+        np.add.at(grp_mean, d.ev_group, mean)
+        resid_parts.append(d.x[d.ev_rows] - (grp_mean / d.d[:, None])[d.ev_group])
+        u2 += g @ (d.x[d.ev_rows] - mean)
+        i11 += _weighted_information(d, beta, der.den, mean, np.ones_like(g))
+        i12 += _weighted_information(d, beta, der.den, mean, g)
+        i22 += _weighted_information(d, beta, der.den, mean, g * g)
     imat = np.block([[i11, i12], [i12.T, i22]])
     u = np.concatenate([np.zeros(p), u2])
     chisq = np.empty(p + 1)
@@ -104,9 +127,9 @@ def cox_zph(
     return ZphResult(
         table=table,
         transform=transform,
-        event_time=data.time[data.ev_rows],
-        g_time=g_ev,
-        schoenfeld=resid,
+        event_time=np.concatenate([d.time[d.ev_rows] for d in strata]),
+        g_time=np.concatenate(g_ev_parts),
+        schoenfeld=np.concatenate(resid_parts) if resid_parts else np.zeros((0, p)),
     )
 
 
