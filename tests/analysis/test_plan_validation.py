@@ -221,3 +221,12 @@ def test_redcap_with_dictionary_and_scores(tmp_path: Path) -> None:
     assert data.units["bilirubin"] == "mg/dL"
     assert data.units["log_bili_si"] == "log(umol/L)"
     assert "child_pugh_class" in data.frame.columns
+
+
+def test_text_covariate_is_refused_before_running(tmp_path: Path) -> None:
+    body = '[[analysis]]\ntype = "cox"\ncovariates = ["age", "sex"]\n'
+    check(
+        tmp_path, body, "analysis[1].covariates[2]", "column 'sex' must be numeric; row 1 has 'f'"
+    )
+    body = '[[analysis]]\ntype = "roc"\nmarkers = ["sex"]\noutcome = { within = 1825 }\n'
+    check(tmp_path, body, "analysis[1].markers[1].column", "column 'sex' must be numeric")

@@ -565,7 +565,7 @@ def check_values(plan: Plan, frame: Any) -> None:
 
     def numeric(key: str, col: str) -> Any:
         s = frame[col]
-        if pd.api.types.is_bool_dtype(s):
+        if str(s.dtype) == "boolean" or pd.api.types.is_bool_dtype(s):
             return s.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
         if not pd.api.types.is_numeric_dtype(s):
             i = int(np.flatnonzero(s.notna().to_numpy())[0]) if s.notna().any() else 0
@@ -573,7 +573,13 @@ def check_values(plan: Plan, frame: Any) -> None:
                             f"{int(frame.index[i]) + 1} has {str(s.iloc[i])!r}")  # fmt: skip
         return s.to_numpy(dtype=np.float64, na_value=np.nan)
 
+    numeric_fields = ("covariates", "scores", "marker", "markers", "rules", "pairs", "before",
+                      "after", "continuous", "nested", "cut")  # fmt: skip
     for spec in plan.analyses:
+        for key, col in analysis_columns(spec):
+            field_name = key.removeprefix(f"{spec.key}.").split(".")[0].split("[")[0]
+            if field_name in numeric_fields:
+                numeric(key, col)
         p = spec.params
         checks: list[tuple[str, str, str]] = []  # key, column, kind
         if spec.type in ("km", "cox", "compare_models", "cutpoint"):

@@ -72,14 +72,19 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def render_report(plan: Plan, outcome: RunOutcome, now: _dt.datetime | None = None) -> str:
-    """The report HTML for a finished run."""
+def render_report(
+    plan: Plan,
+    outcome: RunOutcome,
+    now: _dt.datetime | None = None,
+    language: str | None = None,
+) -> str:
+    """The report HTML for a finished run, in ``language`` (default: the plan's, "en")."""
     import jinja2
     from markupsafe import Markup
 
     import igfcirrhosis
 
-    lang = plan.language
+    lang = language or plan.language
 
     def t(key: str, **kw: Any) -> str:
         return messages.text(key, lang, **kw)
