@@ -214,3 +214,50 @@ def test_stratified_model(pbc_data: pd.DataFrame, r_ref: dict[str, Any], ties: s
     # strata change the fit: an unstratified model with the same covariates differs
     plain = CoxPH(ties=ties).fit(d, "time", "death", covs)  # type: ignore[arg-type]
     assert abs(plain.params_["log_albumin"] / cph.params_["log_albumin"] - 1) > 0.01
+
+
+def _mayo_covariates(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "age": df["age"],
+            "log_bili": np.log(df["bili"]),
+            "log_albumin": np.log(df["albumin"]),
+            "log_protime": np.log(df["protime"]),
+            "edema": df["edema"],
+        }
+    )
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_predicted_survival_for_new_patients(
+    pbc_randomised: pd.DataFrame, r_ref: dict[str, Any], ties: str
+) -> None:
+    """R::
+
+    newpat <- data.frame(age = c(40, 60), bili = c(1, 5), albumin = c(3.8, 3.0),
+                         protime = c(10.5, 11.5), edema = c(0, 0.5))
+    ss <- summary(survfit(coxph(mayo, data = randomised, ties = ties), newdata = newpat),
+                  times = c(90, 365, 1825, 3650))
+    ss$surv; ss$std.err / ss$surv; ss$lower; ss$upper; ss$cumhaz
+    # efron, patient 2 at 365 days: surv 0.786266746005265
+    """
+    r = r_ref[f"cox_predict_{ties}"]
+    cph = CoxPH(ties=ties).fit(pbc_randomised, "time", "death", MAYO)  # type: ignore[arg-type]
+    new = _mayo_covariates(pd.DataFrame(r["newdata"]))
+    pred = cph.predict_survival(new, r["times"])
+    assert list(pred.index.get_level_values("time")[:4]) == r["times"]
+    for col, key in [
+        ("survival", "surv"),
+        ("cumhaz", "cumhaz"),
+        ("std_err_cumhaz", "std_err_cumhaz"),
+        ("lower", "lower"),
+        ("upper", "upper"),
+    ]:
+        ours = pred[col].to_numpy().reshape(2, 4).T  # R: rows = times, columns = patients
+        assert_close_to_r(ours, r[key], what=col)
+
+
+def test_prediction_is_not_offered_for_stratified_models(pbc_randomised: pd.DataFrame) -> None:
+    cph = CoxPH().fit(pbc_randomised, "time", "death", ["age", "log_bili"], strata="edema")
+    with pytest.raises(SurvivalDataError, match="not implemented for stratified"):
+        cph.predict_survival(pbc_randomised.head(1), [365])

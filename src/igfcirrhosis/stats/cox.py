@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy import stats as sps
 
 from igfcirrhosis.stats.concordance import ConcordanceResult, concordance_index
-from igfcirrhosis.stats.cox_core import CoxData, Ties, cox_newton
+from igfcirrhosis.stats.cox_core import CoxData, Ties, baseline_hazard, cox_newton
 from igfcirrhosis.stats.cox_zph import ZphResult, ZphTransform, cox_zph
 from igfcirrhosis.stats.survival_data import (
     StatisticalWarning,
@@ -99,6 +99,7 @@ class CoxPH:
         """Fit; ``strata`` names column(s) whose combinations get their own baseline hazard
         (R's ``+ strata(...)``): risk sets, ``cox.zph`` and the C-index stay within strata."""
         strata_cols = [strata] if isinstance(strata, str) else list(strata or [])
+        self.strata_: list[str] = strata_cols
         if covariates is None:
             skip = {duration_col, event_col, *strata_cols}
             covariates = [c for c in df.columns if c not in skip]
@@ -172,7 +173,6 @@ class CoxPH:
         self.score_test_ = ChiSquareTest.of("score (log-rank)", res.score_test, p)
         lp = x @ res.beta
         self.linear_predictor_ = pd.Series(lp - lp.mean(), index=data.index, name="lp")
-        self.strata_ = strata_cols
         self.concordance_: ConcordanceResult = concordance_index(
             t, e, risk_score=lp, strata=strata_values
         )
@@ -200,6 +200,53 @@ class CoxPH:
                 f"upper {lvl}": np.exp(self.params_ + q * self.standard_errors_),
             }
         )
+
+    def predict_survival(
+        self, df: pd.DataFrame, times: Sequence[float], conf_level: float | None = None
+    ) -> pd.DataFrame:
+        """Survival of new patients at ``times``, as ``summary(survfit(fit, newdata), times)``.
+
+        Breslow-type estimate ``exp(-H0(t) exp((x - mean) beta))`` with the baseline hazard
+        increments of the fit's ties method, the standard error of the cumulative hazard
+        (both variance terms of R's ``agsurv``) and a log-type CI. One row per (patient,
+        time); patients are identified by the index of ``df``. Not for stratified models.
+        """
+        self._check_fitted()
+        data = self._data
+        if not isinstance(data, CoxData):
+            raise SurvivalDataError("predict_survival is not implemented for stratified models")
+        frame = survival_frame(df, self.covariates_)
+        x_new = frame.data.to_numpy(dtype=np.float64) - data.x_mean
+        beta = self.params_.to_numpy()
+        base = baseline_hazard(data, beta)
+        tt = np.asarray(times, dtype=np.float64)
+        idx = np.searchsorted(base.time, tt, side="right") - 1  # last event time <= t
+        cum_h = np.concatenate([[0.0], np.cumsum(base.hazard)])[idx + 1]
+        cum_v = np.concatenate([[0.0], np.cumsum(base.varhaz)])[idx + 1]
+        vcov = self.variance_matrix_.to_numpy()
+        level = self.conf_level if conf_level is None else conf_level
+        z = float(sps.norm.ppf(1 - (1 - level) / 2))
+        rows = []
+        for label, xi in zip(frame.data.index, x_new, strict=True):
+            risk = float(np.exp(xi @ beta))
+            dt = np.cumsum(base.hazard[:, None] * xi[None, :] - base.xbar, axis=0)
+            dt_at = np.concatenate([np.zeros((1, xi.size)), dt])[idx + 1]
+            var_h = (cum_v + np.einsum("ti,ij,tj->t", dt_at, vcov, dt_at)) * risk * risk
+            surv = np.exp(-cum_h * risk)
+            se = np.sqrt(var_h)
+            for k, t_k in enumerate(tt):
+                rows.append(
+                    {
+                        "patient": label,
+                        "time": t_k,
+                        "survival": surv[k],
+                        "cumhaz": cum_h[k] * risk,
+                        "std_err_cumhaz": se[k],
+                        "lower": surv[k] * np.exp(-z * se[k]),
+                        "upper": min(surv[k] * np.exp(z * se[k]), 1.0),
+                    }
+                )
+        return pd.DataFrame(rows).set_index(["patient", "time"])
 
     def check_ph(self, transform: ZphTransform = "km") -> ZphResult:
         """Schoenfeld-residual test of proportional hazards, as ``cox.zph(fit, transform)``."""

@@ -270,3 +270,34 @@ def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
         return np.asarray(np.linalg.solve(a, b), dtype=np.float64)
     except np.linalg.LinAlgError:
         return np.asarray(np.linalg.lstsq(a, b, rcond=None)[0], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class BaselineHazard:
+    """Pieces of R's ``agsurv`` at each event time, for centred covariates (``x - x_mean``)."""
+
+    time: FloatArray  # (G,) event times
+    hazard: FloatArray  # (G,) baseline hazard increments
+    varhaz: FloatArray  # (G,) first variance term (beta fixed)
+    xbar: FloatArray  # (G, p) second-term weights (risk-set mean x hazard)
+
+
+def baseline_hazard(data: CoxData, beta: FloatArray) -> BaselineHazard:
+    """Baseline hazard as ``survfit.coxph`` (Efron increments for Efron fits, else Breslow)."""
+    der = cox_derivatives(data, beta)
+    eta = np.einsum("ij,j->i", data.x, beta)
+    scale = np.exp(-float(eta.max()))  # den, s1, d1 are relative to exp(max eta)
+    g, f = data.pseudo_group, data.pseudo_frac
+    inv = 1.0 / der.den
+    n_g = data.d.size
+    hazard = np.bincount(g, weights=inv, minlength=n_g) * scale
+    varhaz = np.bincount(g, weights=inv * inv, minlength=n_g) * scale * scale
+    num = (der.s1[g] - f[:, None] * der.d1[g]) * (inv * inv)[:, None]
+    xbar = np.zeros((n_g, data.x.shape[1]))
+    np.add.at(xbar, g, num)
+    return BaselineHazard(
+        time=data.time[data.first_at],
+        hazard=np.asarray(hazard, dtype=np.float64),
+        varhaz=np.asarray(varhaz, dtype=np.float64),
+        xbar=xbar * scale,
+    )
