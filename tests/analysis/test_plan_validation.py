@@ -230,3 +230,21 @@ def test_text_covariate_is_refused_before_running(tmp_path: Path) -> None:
     )
     body = '[[analysis]]\ntype = "roc"\nmarkers = ["sex"]\noutcome = { within = 1825 }\n'
     check(tmp_path, body, "analysis[1].markers[1].column", "column 'sex' must be numeric")
+
+
+def test_declared_unit_conflicting_with_scoring_is_refused(tmp_path: Path) -> None:
+    head = """
+    [data]
+    path = "demo:n=50,seed=3"
+    score = true
+    [data.units]
+    bilirubin = "umol/L"
+    [outcome]
+    time = "time"
+    event = "event"
+    """
+    check(tmp_path, '[[analysis]]\ntype = "km"\n', "data.units.bilirubin",
+          "'umol/L' differs from 'mg/dL', the unit scoring assumes", head)  # fmt: skip
+    ok = prepare_data(load_plan(write(tmp_path, '[[analysis]]\ntype = "km"\n',
+                                      head.replace("umol/L", "mg/dL"))))  # fmt: skip
+    assert "bilirubin" not in ok.units_assumed and "albumin" in ok.units_assumed

@@ -160,7 +160,22 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
                 data.notes.append(f"column {col} added in its default unit "
                                   f"({data.units.get(str(col), 'as read')}) from "
                                   f"{_source_header(norm.columns, str(col))}")  # fmt: skip
-        data.units_assumed = sorted(norm.assumed_units)
+        for col, unit in spec.units.items():
+            analyte = lookup(col)
+            default = analyte.default_unit if analyte is not None else None
+            same = default is not None and unit.replace(" ", "").lower() == default.lower()
+            if col in norm.assumed_units and default and not same:
+                raise PlanError(
+                    f"data.units.{col}",
+                    f"{unit!r} differs from {default!r}, the unit scoring assumes for a header "
+                    f"without one; write the unit in the header instead (e.g. '{col} [{unit}]')",
+                )
+        declared = set(spec.units)
+        data.units_assumed = sorted(set(norm.assumed_units) - declared)
+        for score_col, unit in (("child_pugh_class", "class (A/B/C)"),
+                                ("igf_ctp_class", "class (A/B/C)"),
+                                ("albi_grade", "grade (1/2/3)")):  # fmt: skip
+            data.units.setdefault(score_col, unit)
         for score_col in ("meld", "meld_na", "meld_3", "albi", "mayo_pbc"):
             data.units.setdefault(score_col, "1 (score)")
         for score_col in ("child_pugh_points", "igf_ctp_points"):
