@@ -2,10 +2,12 @@
 
 :class:`CoxPH` fits on a DataFrame (numeric covariate columns; transform them, e.g. ``log``,
 before fitting) by Newton-Raphson on vectorised risk sets (:mod:`.cox_core`), Efron ties by
-default, Breslow available, optionally stratified (``strata=``). It reports hazard ratios with Wald CIs, SE, z and p; the Wald,
-likelihood-ratio and score tests; Harrell's C with its SE (:mod:`.concordance`); the
-proportional-hazards test of ``cox.zph`` (:meth:`CoxPH.check_ph`); nested models are compared
-by :func:`compare_nested` (R's ``anova(fit_small, fit_big)``). ``plot()`` draws a forest plot.
+default, Breslow available, optionally stratified (``strata=``). It reports hazard ratios
+with Wald CIs, SE, z and p; the Wald, likelihood-ratio and score tests; Harrell's C with its
+SE (:mod:`.concordance`); the proportional-hazards test of ``cox.zph``
+(:meth:`CoxPH.check_ph`); survival of new patients (:meth:`CoxPH.predict_survival`, as
+``survfit.coxph``). Nested models are compared by :func:`compare_nested` (R's
+``anova(fit_small, fit_big)``). ``plot()`` draws a forest plot.
 """
 
 from __future__ import annotations
