@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from igfcirrhosis.analysis.errors import ExpressionError
 from igfcirrhosis.analysis.expressions import evaluate, parse
@@ -115,3 +118,36 @@ def test_logic_binds_more_loosely_than_comparisons() -> None:
     np.testing.assert_array_equal(out, [1.0, 0.0, 1.0])
     np.testing.assert_array_equal(ev('~ sex == "f"', sex=["f", "m"]), [0.0, 1.0])
     np.testing.assert_array_equal(ev('note == "a & b"', note=["a & b", "a"]), [1.0, 0.0])
+
+
+# --- properties (hypothesis) ------------------------------------------------------------------
+
+_values = arrays(np.float64, 12, elements=st.one_of(
+    st.floats(-1e3, 1e3, allow_nan=False), st.just(np.nan)))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_values, b=_values, c=_values)
+def test_arithmetic_matches_numpy_with_missing_propagated(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray
+) -> None:
+    out = evaluate(parse("a + b * c - a / 2"), {"a": a, "b": b, "c": c}, a.size)
+    expected = a + b * c - a / 2
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(expected))
+    np.testing.assert_allclose(out[~np.isnan(out)], expected[~np.isnan(expected)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_values, b=_values)
+def test_logic_laws(a: np.ndarray, b: np.ndarray) -> None:
+    cols = {"a": a, "b": b}
+    n = a.size
+    both = evaluate(parse("isna(a) | notna(a)"), cols, n)
+    np.testing.assert_array_equal(both, np.ones(n))
+    # De Morgan holds in three-valued logic
+    left = evaluate(parse("~(a > 0 & b > 0)"), cols, n)
+    right = evaluate(parse("~(a > 0) | ~(b > 0)"), cols, n)
+    np.testing.assert_array_equal(left, right)
+    # a comparison is missing exactly where an operand is
+    cmp = evaluate(parse("a >= b"), cols, n)
+    np.testing.assert_array_equal(np.isnan(cmp), np.isnan(a) | np.isnan(b))
