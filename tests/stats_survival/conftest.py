@@ -1,4 +1,7 @@
-"""Shared fixtures: the Mayo PBC data and the R reference values (tests/fixtures/r/survival.json)."""
+"""Shared fixtures: the Mayo PBC data and the R reference values.
+
+R values come from tests/fixtures/r/survival.R, stored in tests/fixtures/r/survival.json.
+"""
 
 from __future__ import annotations
 

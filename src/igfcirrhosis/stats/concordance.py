@@ -54,7 +54,9 @@ class ConcordanceResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "method": "Harrell's C (R survival::concordance, timewt 'n'), infinitesimal jackknife SE",
+            "method": (
+                "Harrell's C (R survival::concordance, timewt 'n'), infinitesimal jackknife SE"
+            ),
             "concordance": _num(self.concordance),
             "std_err": _num(self.std_err),
             "pairs": {
