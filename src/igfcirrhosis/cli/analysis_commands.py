@@ -91,13 +91,19 @@ def _progress(total: int, quiet: bool):  # type: ignore[no-untyped-def]
     task = bar.add_task("starting", total=total)
     bar.start()
     stopped = False
+    started: dict[str, float] = {}
 
     def callback(event: str, label: str) -> None:
+        import time
+
         if event == "start":
+            started[label] = time.perf_counter()
             bar.update(task, description=label)
         else:
             bar.advance(task)
-            console.log(f"done: {label}") if console.is_terminal else None
+            seconds = time.perf_counter() - started.get(label, time.perf_counter())
+            if console.is_terminal:
+                bar.console.print(f"[green]done[/green] {label} [dim]{seconds:.1f} s[/dim]")
 
     def stop() -> None:
         nonlocal stopped
