@@ -137,3 +137,35 @@ def test_to_dict_is_json_ready(pbc_data: pd.DataFrame) -> None:
     assert low["median_survival"]["value"] is None  # R: NA (never reaches 0.5)
     assert low["median_survival"]["lower"] == 4191
     assert d["logrank"]["df"] == 1
+
+
+@pytest.mark.parametrize(
+    ("conf_type", "lower", "upper", "median_ci"),
+    [
+        ("log", [0.5161258, 0.2933164, 0.1367218, np.nan], [1, 1, 1, np.nan], (2, np.nan)),
+        (
+            "log-log",
+            [0.20380926, 0.12573018, 0.05197575, np.nan],
+            [0.9691798, 0.8817564, 0.7528158, np.nan],
+            (1, np.nan),
+        ),
+        ("plain", [0.4493910, 0.1705934, 0.0, np.nan], [1, 1, 0.8294066, np.nan], None),
+    ],
+)
+def test_curve_that_reaches_zero(
+    conf_type: str, lower: list[float], upper: list[float], median_ci: tuple[float, float] | None
+) -> None:
+    """The last subject dies: S = 0, infinite std.err, NA limits. R::
+
+    f <- survfit(Surv(c(1, 2, 3, 3, 5), c(1, 1, 1, 0, 1)) ~ 1, conf.type = conf_type)
+    f$std.err   # 0.2236068 0.3651484 0.5477226 Inf
+    f$lower; f$upper; quantile(f, 0.5)   # median 3; log CI (2, NA); log-log (1, NA)
+    """
+    c = kaplan_meier([1, 2, 3, 3, 5], [1, 1, 1, 0, 1], conf_type=conf_type)  # type: ignore[arg-type]
+    np.testing.assert_allclose(c.se_log_surv, [0.2236068, 0.3651484, 0.5477226, np.inf], rtol=1e-6)
+    np.testing.assert_allclose(c.lower, lower, rtol=1e-6)
+    np.testing.assert_allclose(c.upper, upper, rtol=1e-6)
+    med, lo, hi = km_quantile(c)
+    assert med == 3
+    if median_ci is not None:
+        np.testing.assert_array_equal([lo, hi], median_ci)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from igfcirrhosis.stats.competing import cumulative_incidence
 from igfcirrhosis.stats.concordance import concordance_index
+from igfcirrhosis.stats.cox import CoxPH
 from igfcirrhosis.stats.survival import kaplan_meier, logrank_test
+from igfcirrhosis.stats.survival_data import ConvergenceWarning, StatisticalWarning
 
 samples = st.lists(
     st.tuples(st.integers(0, 30), st.integers(0, 2), st.integers(0, 1)), min_size=2, max_size=40
@@ -77,3 +82,25 @@ def test_c_index_in_unit_interval_and_flips(
     b = concordance_index(t, e, risk_score=-x)
     assert 0 <= a.concordance <= 1
     assert abs(a.concordance + b.concordance - 1) <= 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(8, 60))
+def test_cox_score_test_is_the_logrank_test_without_ties(seed: int, n: int) -> None:
+    """With distinct times, the Cox score test of a 0/1 covariate (Efron = Breslow) equals the
+    log-rank chi-square, and Efron and Breslow give the same fit."""
+    rng = np.random.default_rng(seed)
+    t = rng.permutation(n).astype(float) + 1.0
+    e = (rng.random(n) < 0.7).astype(int)
+    g = rng.integers(0, 2, n)
+    if e.sum() < 2 or len(set(g)) < 2 or e[g == 0].sum() == 0 or e[g == 1].sum() == 0:
+        return
+    df = pd.DataFrame({"t": t, "e": e, "g": g.astype(float)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        efron = CoxPH(ties="efron").fit(df, "t", "e", ["g"])
+        breslow = CoxPH(ties="breslow").fit(df, "t", "e", ["g"])
+    lr = logrank_test(t, e, g)
+    assert abs(efron.score_test_.chisq - lr.chisq) <= 1e-9 * max(1.0, lr.chisq)
+    assert abs(efron.loglik_ - breslow.loglik_) <= 1e-9 * abs(breslow.loglik_)
