@@ -21,6 +21,10 @@ def test_assess_si_patient_in_browser(live: Live) -> None:
         assert page.text_content("#child_pugh-points") == "10"
         assert page.text_content("#child_pugh-class") == "C"
         shot(page, "assess-result")
+        page.emulate_media(media="print")  # the printout: result card, no form, no navigation
+        assert not page.is_visible("#assess-form") and not page.is_visible("header.site")
+        assert page.is_visible("#result")
+        page.emulate_media(media="screen")
         page.fill("#patient-label", "TEST-001")
         page.click("#save-btn")
         page.wait_for_selector("#history-link")

@@ -123,3 +123,24 @@ def test_crash_between_file_and_commit_leaves_store_as_it_was(
         assert s.scalar(select(func.count(Cohort.id))) == n
     assert files_under(uploads) == before
     assert not tmp.exists()
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "data"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    ("demo.parquet", "parquet"), ("demo.xlsx", "excel"), ("redcap_export.csv", "redcap"),
+    ("fhir_bundle.json", "fhir"), ("fhir_resources.ndjson", "fhir"),
+])
+def test_every_format_uploads(client: httpx.Client, tmp_path: Path, name: str,
+                              fmt: str) -> None:
+    if name.startswith("demo."):
+        from igfcirrhosis.cohort.demo import generate_demo_cohort
+        from igfcirrhosis.cohort.io import write_frame
+
+        path = write_frame(generate_demo_cohort(50, 1), tmp_path / name)
+    else:
+        path = EXAMPLES / name
+    r = upload(client, name, path.read_bytes())
+    assert r.status_code == 201, r.text
+    assert r.json()["format"] == fmt and r.json()["n_rows"] > 0

@@ -81,3 +81,12 @@ def test_cli_main_does_not_import_the_web_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_json_bodies_have_a_size_limit(client: httpx.Client) -> None:
+    from igfcirrhosis.web.security import MAX_BODY
+
+    r = client.post("/api/v1/score", content=b"{" + b" " * MAX_BODY + b"}",
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -23,6 +23,10 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 TOKEN_COOKIE = "igfc_token"
+#: Largest request body (by Content-Length) outside the cohort upload, which streams and
+#: enforces its own limit.
+MAX_BODY = 10 * 1024 * 1024
+UPLOAD_PATH = "/api/v1/cohorts"
 
 
 def _given_token(scope: Scope) -> tuple[str | None, bool]:
@@ -62,6 +66,14 @@ class SecurityMiddleware:
                 set_cookie = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; "
                               "SameSite=Strict").encode()
 
+        length = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if (scope.get("path") != UPLOAD_PATH and length.isdigit()
+                and int(length) > MAX_BODY):
+            await _problem(send, scope.get("path", "/"), 413, "Payload too large",
+                           f"request body of {int(length)} bytes is larger than the limit of "
+                           f"{MAX_BODY} bytes")
+            return
+
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -76,12 +88,17 @@ class SecurityMiddleware:
 
 
 async def _unauthorized(send: Any, path: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": "Unauthorized", "status": 401,
-                       "detail": "an access token is required (Authorization: Bearer <token>, "
-                                 "or open the page once with ?token=<token>)",
-                       "instance": path}).encode()
-    await send({"type": "http.response.start", "status": 401,
+    await _problem(send, path, 401, "Unauthorized",
+                   "an access token is required (Authorization: Bearer <token>, or open the "
+                   "page once with ?token=<token>)", [(b"www-authenticate", b"Bearer")])
+
+
+async def _problem(send: Any, path: str, status: int, title: str, detail: str,
+                   extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status,
+                       "detail": detail, "instance": path}).encode()
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/problem+json"),
-                            (b"www-authenticate", b"Bearer"),
-                            (b"content-length", str(len(body)).encode()), *HEADERS]})
+                            (b"content-length", str(len(body)).encode()),
+                            *(extra or []), *HEADERS]})
     await send({"type": "http.response.body", "body": body})
