@@ -248,3 +248,8 @@ def test_declared_unit_conflicting_with_scoring_is_refused(tmp_path: Path) -> No
     ok = prepare_data(load_plan(write(tmp_path, '[[analysis]]\ntype = "km"\n',
                                       head.replace("umol/L", "mg/dL"))))  # fmt: skip
     assert "bilirubin" not in ok.units_assumed and "albumin" in ok.units_assumed
+
+
+def test_analysis_filter_is_evaluated_before_running(tmp_path: Path) -> None:
+    check(tmp_path, '[[analysis]]\ntype = "km"\nfilter = "sex > 1"\n', "analysis[1].filter",
+          "compares text with a number")  # fmt: skip

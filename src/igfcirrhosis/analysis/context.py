@@ -77,10 +77,10 @@ class StepContext:
         df = self.data.frame if frame is None else frame
         flt = self.spec.filter
         if flt is not None and frame is None:
-            from igfcirrhosis.analysis.data import _columns
+            from igfcirrhosis.analysis.data import column_arrays
 
             try:
-                keep = evaluate(flt, _columns(df), len(df))
+                keep = evaluate(flt, column_arrays(df), len(df))
             except ExpressionError as exc:
                 raise PlanError(f"{self.spec.key}.filter", str(exc)) from None
             drop = keep != 1.0

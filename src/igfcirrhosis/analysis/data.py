@@ -189,7 +189,7 @@ def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
         raise PlanError("data.id", f"column {id_col!r} not in data (columns: "
                         f"{', '.join(map(str, frame.columns))})")  # fmt: skip
     data.id_column = id_col
-    cols = _columns(frame)
+    cols = column_arrays(frame)
     for name, expr in spec.derive.items():
         try:
             values = evaluate(expr, cols, n)
@@ -257,7 +257,7 @@ def _source_missing(cols: dict[str, Any], names: tuple[str, ...], n: int) -> int
     return int(miss.sum())
 
 
-def _columns(frame: pd.DataFrame) -> dict[str, Any]:
+def column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
     """Each column as float (NaN for missing) when numeric/boolean, else object (None)."""
     import pandas as pd
 

@@ -73,8 +73,8 @@ def _timed(timings: dict[str, float], label: str, progress: Progress | None) -> 
 def prepare_data(plan: Plan) -> PreparedData:
     """Read, score, derive and filter the data, then check every column the plan names and
     the values of time, event and status columns."""
+    from igfcirrhosis.analysis.checks import check_columns, check_values
     from igfcirrhosis.analysis.data import prepare, read_data
-    from igfcirrhosis.analysis.plan import check_columns, check_values
 
     data = prepare(plan.data, read_data(plan.data, plan.base_dir))
     check_columns(plan, [str(c) for c in data.frame.columns])
@@ -172,7 +172,7 @@ def _write_excluded(data: PreparedData, records: list[AnalysisRecord], out: Path
 def build_results(plan: Plan, data: PreparedData, records: list[AnalysisRecord]) -> dict[str, Any]:
     """The results.json document (see schemas/results.schema.json)."""
     import igfcirrhosis
-    from igfcirrhosis.analysis.plan import analysis_columns
+    from igfcirrhosis.analysis.checks import analysis_columns
     from igfcirrhosis.analysis.results import SCHEMA_VERSION
 
     synthetic = plan.synthetic if plan.synthetic is not None else data.synthetic
