@@ -83,6 +83,20 @@ def test_cox_zph_table(fitted: tuple[str, CoxPH], r_ref: dict[str, Any]) -> None
     assert_close_to_r(tab["p"], r["zph_p"], what="zph p")
 
 
+def test_cox_zph_scaled_residuals(fitted: tuple[str, CoxPH], r_ref: dict[str, Any]) -> None:
+    """R: z <- cox.zph(f); z$time, z$x (1 - KM(t-)), z$y (scaled Schoenfeld residuals).
+    Rows of tied event times are compared after sorting (R's order within ties differs)."""
+    ties, cph = fitted
+    r = r_ref[f"cox_mayo_{ties}"]
+    z = cph.check_ph()
+    np.testing.assert_array_equal(z.event_time, r["zph_time"])
+    np.testing.assert_allclose(z.g_time, r["zph_x"], rtol=1e-12, atol=1e-15)
+    ry = np.asarray(r["zph_y"])
+    ours = z.scaled[np.lexsort((z.scaled[:, 0], z.event_time))]
+    theirs = ry[np.lexsort((ry[:, 0], np.asarray(r["zph_time"])))]
+    assert_close_to_r(ours, theirs.tolist(), what="scaled residuals")
+
+
 @pytest.mark.parametrize("transform", ["identity", "rank", "log"])
 def test_cox_zph_other_transforms(
     fitted: tuple[str, CoxPH], r_ref: dict[str, Any], transform: str

@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from igfcirrhosis.stats.competing import CumulativeIncidence
+    from igfcirrhosis.stats.cox_zph import ZphResult
     from igfcirrhosis.stats.survival import KaplanMeier
 
-__all__ = ["format_p", "plot_cuminc", "plot_forest", "plot_km"]
+__all__ = ["format_p", "plot_cuminc", "plot_forest", "plot_km", "plot_zph"]
 
 
 def format_p(p: float) -> str:
@@ -220,4 +221,37 @@ def plot_cuminc(
     ax.set_xlabel(xlabel if xlabel is not None else f"Time ({ci.time_unit})")
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False)
+    return ax
+
+
+def plot_zph(zph: ZphResult, ax: Axes | None = None, *, covariate: str | None = None) -> Axes:
+    """Scaled Schoenfeld residuals (points), a lowess smooth (line) and beta (dashed)."""
+    import matplotlib.pyplot as plt
+    from statsmodels.nonparametric.smoothers_lowess import lowess
+
+    name = covariate if covariate is not None else zph.names[0]
+    if name not in zph.names:
+        raise ValueError(f"{name!r} is not a covariate of the model ({', '.join(zph.names)})")
+    j = zph.names.index(name)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    x, y = zph.g_time, zph.scaled[:, j]
+    ax.plot(
+        x,
+        y,
+        linestyle="none",
+        marker="o",
+        markersize=3,
+        alpha=0.5,
+        color="grey",
+        label="scaled Schoenfeld residual",
+    )
+    if x.size > 3:
+        smooth = lowess(y, x, frac=2 / 3, return_sorted=True)
+        ax.plot(smooth[:, 0], smooth[:, 1], color="C0", label="lowess")
+    ax.axhline(zph.coef[j], linestyle="--", color="C3", linewidth=1, label="coefficient")
+    p = float(zph.table.loc[name, "p"])
+    ax.set_title(f"{name}: Schoenfeld test {format_p(p)}")
+    ax.set_xlabel(f"Time ({zph.transform} scale)")
+    ax.set_ylabel(f"Beta(t) for {name}")
     return ax

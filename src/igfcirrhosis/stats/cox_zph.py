@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from numpy.typing import NDArray
 from scipy import stats as sps
 
 from igfcirrhosis.stats.cox_core import CoxData, cox_derivatives
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["ZphResult", "ZphTransform", "cox_zph"]
 
@@ -36,6 +39,9 @@ class ZphResult:
     event_time: FloatArray  # event times, ascending
     g_time: FloatArray  # transformed event times (uncentred)
     schoenfeld: FloatArray  # (events, p) Schoenfeld residuals
+    scaled: FloatArray  # (events, p) scaled Schoenfeld residuals + beta (R's ``cox.zph()$y``)
+    coef: FloatArray  # (p,) the fitted coefficients
+    names: list[str]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,13 @@ class ZphResult:
                 for name, row in self.table.iterrows()
             ],
         }
+
+    def plot(self, ax: Axes | None = None, covariate: str | None = None) -> Axes:
+        """Scaled Schoenfeld residuals of one covariate against transformed time, with a
+        lowess smooth and the fitted coefficient (R's ``plot(cox.zph(fit))``)."""
+        from igfcirrhosis.stats._survplot import plot_zph
+
+        return plot_zph(self, ax=ax, covariate=covariate)
 
 
 def _transform_times(
@@ -111,6 +124,10 @@ def cox_zph(
         i11 += _weighted_information(d, beta, der.den, mean, np.ones_like(g))
         i12 += _weighted_information(d, beta, der.den, mean, g)
         i22 += _weighted_information(d, beta, der.den, mean, g * g)
+    resid = np.concatenate(resid_parts) if resid_parts else np.zeros((0, p))
+    n_events = resid.shape[0]
+    # scaled residuals: solve(vmean, r_i) + beta with vmean = I / (number of events)
+    scaled = n_events * np.linalg.solve(i11, resid.T).T + beta if n_events else resid
     imat = np.block([[i11, i12], [i12.T, i22]])
     u = np.concatenate([np.zeros(p), u2])
     chisq = np.empty(p + 1)
@@ -129,7 +146,10 @@ def cox_zph(
         transform=transform,
         event_time=np.concatenate([d.time[d.ev_rows] for d in strata]),
         g_time=np.concatenate(g_ev_parts),
-        schoenfeld=np.concatenate(resid_parts) if resid_parts else np.zeros((0, p)),
+        schoenfeld=resid,
+        scaled=scaled,
+        coef=np.asarray(beta, dtype=np.float64),
+        names=list(names),
     )
 
 
