@@ -1,4 +1,4 @@
-"""Property checks on random data (hypothesis): definitions that must hold for any input."""
+"""Property checks on generated data (hypothesis, derandomized so every run is the same)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _product_limit(t: np.ndarray, e: np.ndarray) -> list[float]:
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(samples)
 def test_km_is_the_product_limit(rows: list[tuple[int, int, int]]) -> None:
     t = np.array([r[0] for r in rows], dtype=float)
@@ -41,7 +41,7 @@ def test_km_is_the_product_limit(rows: list[tuple[int, int, int]]) -> None:
     assert np.all(np.diff(c.surv) <= 0) and np.all((c.surv >= 0) & (c.surv <= 1))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(samples)
 def test_logrank_ignores_group_labels(rows: list[tuple[int, int, int]]) -> None:
     t = np.array([r[0] for r in rows], dtype=float)
@@ -55,7 +55,7 @@ def test_logrank_ignores_group_labels(rows: list[tuple[int, int, int]]) -> None:
     assert abs(a.observed.sum() - a.expected.sum()) <= 1e-9 * max(1.0, a.observed.sum())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(samples)
 def test_cumulative_incidences_plus_survival_is_one(rows: list[tuple[int, int, int]]) -> None:
     t = np.array([r[0] for r in rows], dtype=float)
@@ -67,7 +67,7 @@ def test_cumulative_incidences_plus_survival_is_one(rows: list[tuple[int, int, i
     assert abs(total[0] + km.surv[-1] - 1) <= 1e-12
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(samples, st.lists(st.floats(-3, 3, allow_nan=False), min_size=40, max_size=40))
 def test_c_index_in_unit_interval_and_flips(
     rows: list[tuple[int, int, int]], score: list[float]
@@ -84,7 +84,7 @@ def test_c_index_in_unit_interval_and_flips(
     assert abs(a.concordance + b.concordance - 1) <= 1e-12
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.integers(0, 10_000), st.integers(8, 60))
 def test_cox_score_test_is_the_logrank_test_without_ties(seed: int, n: int) -> None:
     """With distinct times, the Cox score test of a 0/1 covariate (Efron = Breslow) equals the
