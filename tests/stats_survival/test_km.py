@@ -169,3 +169,13 @@ def test_curve_that_reaches_zero(
     assert med == 3
     if median_ci is not None:
         np.testing.assert_array_equal([lo, hi], median_ci)
+
+
+def test_other_quantiles(pbc_data: pd.DataFrame) -> None:
+    """R: quantile(survfit(Surv(time, status == 2) ~ 1, data = pbc), c(0, .1, .25, .5, .75))
+    quantile 0 611 1462 3395 NA; lower 0 400 1191 3090 NA; upper 0 785 1827 3853 NA."""
+    curve = kaplan_meier(pbc_data["time"], pbc_data["death"])
+    got = np.array([km_quantile(curve, p) for p in (0, 0.1, 0.25, 0.5, 0.75)])
+    np.testing.assert_array_equal(got[:, 0], [0, 611, 1462, 3395, np.nan])
+    np.testing.assert_array_equal(got[:, 1], [0, 400, 1191, 3090, np.nan])
+    np.testing.assert_array_equal(got[:, 2], [0, 785, 1827, 3853, np.nan])

@@ -188,6 +188,8 @@ def _findq(x: FloatArray, y: FloatArray, p: float, tol: float) -> float:
     finite = y[~np.isnan(y)]
     if finite.size == 0 or finite.max() < p:
         return float("nan")
+    if p == 0:
+        return float(x[0])  # R: quant[p == 0] <- x[1]
     xmax = x[-1]
     keep = np.ones(y.size, dtype=bool)
     # duplicated(y): keep the first of each run of equal values (NaN equal to NaN)
