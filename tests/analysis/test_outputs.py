@@ -223,3 +223,12 @@ def test_fmt_p() -> None:
 
     assert [fmt_p(p) for p in (3e-5, 0.0026, 0.0612, 0.5, None, float("nan"))] == [
         "p < 0.0001", "p = 0.0026", "p = 0.061", "p = 0.5", "p = NA", "p = NA"]  # fmt: skip
+
+
+def test_cutpoint_km_figure_has_no_p_value(pbc_run: Any) -> None:
+    entry = next(a for a in pbc_run.results["analyses"] if a["id"] == "cut_bili")
+    assert "figures/cut_bili_km_at_cutpoint.svg" in entry["figures"]
+    svg = (pbc_run.out_dir / "figures" / "cut_bili_km_at_cutpoint.svg").read_text()
+    assert 'id="p-value"' not in svg
+    km_svg = (pbc_run.out_dir / "figures" / "km_bili_km.svg").read_text()
+    assert 'id="p-value"' in km_svg

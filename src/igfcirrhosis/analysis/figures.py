@@ -67,7 +67,7 @@ def nice_times(t_max: float, n: int = 6) -> list[float]:
     return [float(t) for t in ticks if 0 <= t <= t_max]
 
 
-def km_figure(km: Any, title: str | None) -> Figure:
+def km_figure(km: Any, title: str | None, *, show_p: bool = True) -> Figure:
     """survminer-style Kaplan-Meier figure: curves, CI bands, censor ticks, log-rank p and median
     lines (drawn by ``stats._survplot.plot_km``), and under it three tables at the same times:
     number at risk, cumulative number of events, cumulative number censored."""
@@ -80,7 +80,12 @@ def km_figure(km: Any, title: str | None) -> Figure:
     ax = fig.add_axes((0.2, 1 - (top_in + main_in) / h, 0.76, main_in / h))
     t_max = max(float(c.time[-1]) for c in km.curves_.values() if c.time.size)
     times = nice_times(t_max)
-    km.plot(ax=ax, title=title, risk_table=False)
+    km.plot(ax=ax, title=title, risk_table=False, show_p=show_p)
+    if km.group_col is not None:  # legend entries "1", "bili > 2" rather than "stage=1"
+        handles, labels = ax.get_legend_handles_labels()
+        prefix = f"{km.group_col}="
+        ax.legend(handles, [lab.removeprefix(prefix) for lab in labels], frameon=False,
+                  loc="upper right", title=None if km.group_col == "group" else km.group_col)  # fmt: skip
     ax.set_xticks(times)
     tab = km.risk_table(times)
     names = ["all" if km.group_col is None else str(lab) for lab in km.curves_]

@@ -88,6 +88,7 @@ EN: dict[str, str] = {
     "(< 10 per covariate)",
     "warn_stats": "{category}: {message}",
     "key_results": "Key results",
+    "cut_km_title": "{marker} split at the data-derived cut-point {cut:g} (no p-value: optimistic)",
     "sum_logrank": "Log-rank test: chi-square {chisq:.2f} on {df} df, {p}.",
     "sum_trend": "Log-rank test for trend: chi-square {chisq:.2f} on 1 df, {p}.",
     "sum_median": "Median survival, {group}: {median}.",

@@ -8,8 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from igfcirrhosis.analysis.context import OUTCOME_COL, StepContext, StepResult, small_cells
-from igfcirrhosis.analysis.figures import accuracy_plot, new_figure
+from igfcirrhosis.analysis.context import (
+    GROUP_COL,
+    OUTCOME_COL,
+    StepContext,
+    StepResult,
+    small_cells,
+)
+from igfcirrhosis.analysis.figures import accuracy_plot, km_figure, new_figure
 
 
 def _youden(yc: Any, unit: str | None) -> dict[str, Any]:
@@ -46,15 +52,27 @@ def run_cutpoint(ctx: StepContext) -> StepResult:
                            df[event].to_numpy(dtype=np.float64), h, 1)  # fmt: skip
         sub = df.assign(**{OUTCOME_COL: y})
         yc = YoudenCutpoint().fit(sub, marker, OUTCOME_COL, p["direction"], unit=ctx.unit(marker))
-        res["youden"] = {**_youden(yc, ctx.unit(marker)), "outcome": f"{event} within {h:g} {ctx.time_unit}",
-                         "n_undetermined": int(np.isnan(y).sum())}  # fmt: skip
+        res["youden"] = {
+            **_youden(yc, ctx.unit(marker)),
+            "outcome": f"{event} within {h:g} {ctx.time_unit}",
+            "n_undetermined": int(np.isnan(y).sum()),
+        }
         tables["youden"] = yc.summary
         methods.append("youden")
     fig = new_figure()
     ax = fig.add_subplot(1, 1, 1)
     ms.plot(ax=ax)
     ax.set_title(f"cut-point {ms.estimate_:g} (maximally selected log-rank statistic)")
-    return ctx.result(res, ms.n_, tables=tables, figures={"maxstat": fig}, warnings=[optimism],
+    # survival on each side of the cut-point; no log-rank p-value: it would ignore the selection
+    from igfcirrhosis.stats.survival import KaplanMeier
+
+    cut = ms.estimate_
+    split = df.assign(**{GROUP_COL: np.where(df[marker] <= cut, f"{marker} <= {cut:g}",
+                                             f"{marker} > {cut:g}")})  # fmt: skip
+    km = KaplanMeier(time_unit=ctx.time_unit).fit(split, time, event, GROUP_COL)
+    km_fig = km_figure(km, ctx.say("cut_km_title", marker=marker, cut=cut), show_p=False)
+    figures = {"maxstat": fig, "km_at_cutpoint": km_fig}
+    return ctx.result(res, ms.n_, tables=tables, figures=figures, warnings=[optimism],
                       methods=methods)  # fmt: skip
 
 
