@@ -253,3 +253,11 @@ def test_declared_unit_conflicting_with_scoring_is_refused(tmp_path: Path) -> No
 def test_analysis_filter_is_evaluated_before_running(tmp_path: Path) -> None:
     check(tmp_path, '[[analysis]]\ntype = "km"\nfilter = "sex > 1"\n', "analysis[1].filter",
           "compares text with a number")  # fmt: skip
+
+
+def test_data_shorthand_string(tmp_path: Path) -> None:
+    p = tmp_path / "plan.toml"
+    p.write_text('data = "demo:n=40,seed=1"\n[outcome]\ntime = "time"\nevent = "event"\n'
+                 '[[analysis]]\ntype = "km"\n', encoding="utf-8")  # fmt: skip
+    data = prepare_data(load_plan(p))
+    assert len(data.frame) == 40 and data.synthetic

@@ -249,7 +249,10 @@ def parse_plan(
         raise PlanError("synthetic", f"expected true or false, got {synthetic!r}")
     if "data" not in raw:
         raise PlanError("data", "missing: the plan needs a [data] table with path = ...")
-    data = _data(_expect_table("data", raw["data"]))
+    raw_data = raw["data"]
+    if isinstance(raw_data, str):  # shorthand: data = "package:pbc/pbc.csv"
+        raw_data = {"path": raw_data}
+    data = _data(_expect_table("data", raw_data))
     outcome = _outcome(_expect_table("outcome", raw.get("outcome", {})))
     items = raw.get("analysis")
     if items is None:
