@@ -116,3 +116,15 @@ def test_cutpoint_optimism_warning_is_printed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 0
     assert "warning: cutpoint_2: optimism: the cut-point was chosen on these data" in result.output
+
+
+def test_check_validates_without_running(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(app, ["analyze", str(plan(tmp_path)), "-o", str(out), "--check"])
+    assert result.exit_code == 0, result.output
+    assert "plan OK: 1 analyses on 418 rows (418 read, 0 excluded" in result.output
+    assert not out.exists()
+    bad = plan(tmp_path, '[[analysis]]\ntype = "km"\nby = "stages"\n')
+    result = CliRunner().invoke(app, ["analyze", str(bad), "-o", str(out), "--check"])
+    assert result.exit_code == 2
+    assert "analysis[2].by: column 'stages' not in data; did you mean 'stage'?" in result.output

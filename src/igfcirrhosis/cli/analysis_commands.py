@@ -21,6 +21,8 @@ Examples:
   igfc analyze examples/pbc/plan.toml -o out/pbc
 
   igfc analyze examples/igf/plan.toml -o out/igf --quiet
+
+  igfc analyze my_plan.toml -o out --check    (validate only)
 """
 
 
@@ -34,6 +36,10 @@ def analyze(
     plan: Annotated[Path, typer.Argument(help="The analysis plan (TOML).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if needed).")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only validate the plan against its data; run nothing."),
+    ] = False,
 ) -> None:
     from igfcirrhosis.analysis.errors import PlanError
     from igfcirrhosis.analysis.plan import load_plan
@@ -43,6 +49,16 @@ def analyze(
         parsed = load_plan(plan)
     except PlanError as exc:
         raise fail(f"{plan}: {exc}") from None
+    if check:
+        try:
+            data = prepare_data(parsed)
+        except PlanError as exc:
+            raise fail(f"{plan}: {exc}") from None
+        typer.echo(
+            f"{plan}: plan OK: {len(parsed.analyses)} analyses on {len(data.frame)} rows "
+            f"({data.rows_read} read, {len(data.excluded)} excluded before any analysis)"
+        )
+        return
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     progress, stop = _progress(len(parsed.analyses) + 3, quiet)
