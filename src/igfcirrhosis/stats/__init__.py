@@ -5,7 +5,8 @@ Survival analysis:
 
 - ``survival``: Kaplan-Meier (Greenwood, log / log-log / plain CIs, median with CI, survival at
   horizons, risk table), log-rank / Fleming-Harrington tests for k groups (optionally
-  stratified) and the log-rank test for trend (as R's ``survfit`` / ``survdiff``).
+  stratified) and the log-rank test for trend (as R's ``survfit`` / ``survdiff``);
+  ``survival_logrank`` and ``survival_tables`` hold the tests and the shared tabulation.
 - ``survival_data``: input checks shared by the survival modules and the warning classes
   ``StatisticalWarning`` and ``ConvergenceWarning``.
 - ``cox``: Cox proportional hazards (Efron / Breslow ties, strata), Wald / LR / score tests,

@@ -1,8 +1,10 @@
-"""Kaplan-Meier estimator and log-rank tests, numerically as R's ``survfit`` and ``survdiff``.
+"""Kaplan-Meier estimator, numerically as R's ``survfit``; log-rank tests re-exported.
 
 Two layers: plain functions on arrays (:func:`kaplan_meier`, :func:`km_quantile`,
-:func:`km_at`, :func:`risk_table`, :func:`logrank_test`, :func:`logrank_trend_test`) and the
-estimator :class:`KaplanMeier` on a DataFrame, which adds ``summary``, ``to_dict`` and ``plot``.
+:func:`km_at`, :func:`risk_table`; the tests :func:`logrank_test` and
+:func:`logrank_trend_test` live in :mod:`.survival_logrank` and are re-exported here) and the
+estimator :class:`KaplanMeier` on a DataFrame (curves by group plus the log-rank test), which
+adds ``summary``, ``to_dict`` and ``plot``.
 
 Conventions (R's survival package, version >= 3):
 
@@ -27,9 +29,23 @@ from scipy import stats as sps
 
 from igfcirrhosis.stats.survival_data import (
     StatisticalWarning,
-    SurvivalDataError,
     check_time_event,
     survival_frame,
+)
+from igfcirrhosis.stats.survival_logrank import (
+    LogRankResult,
+    TrendResult,
+    _logrank_from_table,
+    _logrank_result,
+    logrank_test,
+    logrank_trend_test,
+)
+from igfcirrhosis.stats.survival_tables import (
+    at_risk,
+    group_codes,
+    json_label,
+    json_number,
+    tabulate,
 )
 
 if TYPE_CHECKING:
@@ -55,31 +71,6 @@ ConfType = Literal["log", "log-log", "plain"]
 FloatArray = NDArray[np.float64]
 _CONF_TYPES = ("log", "log-log", "plain")
 _QUANTILE_TOL = float(np.sqrt(np.finfo(float).eps))  # R: sqrt(.Machine$double.eps)
-
-
-# --------------------------------------------------------------------------- tabulation
-def _tabulate(
-    time: FloatArray, event: FloatArray, codes: NDArray[np.intp], k: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Distinct times and, per group (columns), the events and all exits at each of them."""
-    order = np.argsort(time)
-    ts = time[order]
-    new = np.empty(ts.size, dtype=bool)
-    new[0] = True
-    np.not_equal(ts[1:], ts[:-1], out=new[1:])
-    uniq = ts[new]
-    inv = np.cumsum(new) - 1
-    cell = inv * k + codes[order]
-    n_cells = uniq.size * k
-    exits = np.bincount(cell, minlength=n_cells).astype(np.float64).reshape(uniq.size, k)
-    events = np.bincount(cell, weights=event[order], minlength=n_cells).astype(np.float64)
-    events = events.reshape(uniq.size, k)
-    return uniq, events, exits
-
-
-def _at_risk(exits: FloatArray) -> FloatArray:
-    """Number at risk just before each distinct time: reverse cumulative sum of exits."""
-    return np.cumsum(exits[::-1], axis=0)[::-1]
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
@@ -179,8 +170,8 @@ def kaplan_meier(
     ``event`` is 1 for the event and 0 for censoring; ``time`` is non-negative.
     """
     t, e = check_time_event(time, event)
-    uniq, ev, ex = _tabulate(t, e, np.zeros(t.size, dtype=np.intp), 1)
-    return _km_from_counts(uniq, _at_risk(ex)[:, 0], ev[:, 0], ex[:, 0], conf_type, conf_level)
+    uniq, ev, ex = tabulate(t, e, np.zeros(t.size, dtype=np.intp), 1)
+    return _km_from_counts(uniq, at_risk(ex)[:, 0], ev[:, 0], ex[:, 0], conf_type, conf_level)
 
 
 def _findq(x: FloatArray, y: FloatArray, p: float, tol: float) -> float:
@@ -281,225 +272,7 @@ def risk_table(curve: KMCurve, times: ArrayLike) -> pd.DataFrame:
     )
 
 
-# --------------------------------------------------------------------------- log-rank
-@dataclass(frozen=True)
-class LogRankResult:
-    """k-sample log-rank (rho = 0) or Fleming-Harrington G-rho test (R's ``survdiff``).
-
-    ``observed`` and ``expected`` are weighted by S(t-)^rho as in ``survdiff``.
-    """
-
-    chisq: float
-    df: int
-    p_value: float
-    groups: list[Hashable]
-    n: FloatArray
-    observed: FloatArray
-    expected: FloatArray
-    variance: FloatArray
-    rho: float = 0.0
-    stratified: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        name = "log-rank" if self.rho == 0 else f"Fleming-Harrington G-rho, rho = {self.rho:g}"
-        return {
-            "test": f"{name} (survdiff){', stratified' if self.stratified else ''}",
-            "chisq": _num(self.chisq),
-            "df": self.df,
-            "p_value": _num(self.p_value),
-            "groups": [
-                {
-                    "group": _label(g),
-                    "n": int(n),
-                    "observed_events": _num(o),
-                    "expected_events": _num(e),
-                }
-                for g, n, o, e in zip(
-                    self.groups, self.n, self.observed, self.expected, strict=True
-                )
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class TrendResult:
-    """Log-rank test for trend across ordered groups with numeric scores."""
-
-    chisq: float
-    df: int
-    p_value: float
-    scores: FloatArray
-    groups: list[Hashable]
-    method: str = "log-rank test for trend: (sum w(O-E))^2 / w'Vw, V from survdiff"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "test": self.method,
-            "chisq": _num(self.chisq),
-            "df": self.df,
-            "p_value": _num(self.p_value),
-            "scores": {
-                str(_label(g)): float(s) for g, s in zip(self.groups, self.scores, strict=True)
-            },
-        }
-
-
-def _group_codes(group: ArrayLike) -> tuple[NDArray[np.intp], list[Hashable]]:
-    g = pd.Series(np.asarray(group, dtype=object) if not isinstance(group, pd.Series) else group)
-    if g.isna().any():
-        i = int(np.flatnonzero(g.isna().to_numpy())[0])
-        raise SurvivalDataError(f"group at position {i} is missing")
-    codes, uniques = pd.factorize(g, sort=True)
-    return codes.astype(np.intp), list(uniques)
-
-
-def _logrank_from_table(
-    events: FloatArray, exits: FloatArray, rho: float = 0.0
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Observed, expected, variance matrix (as survdiff) and n from per-group counts.
-
-    Each time is weighted by ``S(t-)^rho``, S the pooled Kaplan-Meier curve (left-continuous).
-    """
-    risk = _at_risk(exits)
-    n = risk.sum(axis=1)
-    d = events.sum(axis=1)
-    if rho != 0:
-        km_left = np.concatenate([[1.0], np.cumprod(1 - d / n)[:-1]])
-        wt = km_left**rho
-    else:
-        wt = np.ones(d.size)
-    has = d > 0
-    risk, n, d, ev, wt = risk[has], n[has], d[has], events[has], wt[has]
-    frac = risk / n[:, None]
-    expected = (frac * (wt * d)[:, None]).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(n > 1, wt * wt * d * (n - d) / (n - 1), 0.0)
-    var = np.diag((c[:, None] * frac).sum(axis=0)) - (frac * c[:, None]).T @ frac
-    return (wt[:, None] * ev).sum(axis=0), expected, var, exits.sum(axis=0)
-
-
-def _stratified_table(
-    t: FloatArray,
-    e: FloatArray,
-    codes: NDArray[np.intp],
-    k: int,
-    strata: ArrayLike | None,
-    rho: float,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """O, E, V, n summed over strata (one stratum when ``strata`` is None)."""
-    if strata is None:
-        _, ev, ex = _tabulate(t, e, codes, k)
-        return _logrank_from_table(ev, ex, rho)
-    s_codes, _ = _group_codes(strata)
-    if s_codes.size != t.size:
-        raise SurvivalDataError(f"strata has {s_codes.size} values but time has {t.size}")
-    obs, exp, var, n = np.zeros(k), np.zeros(k), np.zeros((k, k)), np.zeros(k)
-    for j in range(int(s_codes.max()) + 1):
-        sel = s_codes == j
-        _, ev, ex = _tabulate(t[sel], e[sel], codes[sel], k)
-        o, x, v, m = _logrank_from_table(ev, ex, rho)
-        obs, exp, var, n = obs + o, exp + x, var + v, n + m
-    return obs, exp, var, n
-
-
-def logrank_test(
-    time: ArrayLike,
-    event: ArrayLike,
-    group: ArrayLike,
-    *,
-    rho: float = 0.0,
-    strata: ArrayLike | None = None,
-) -> LogRankResult:
-    """Log-rank test of equal survival in k groups, as ``survdiff(Surv(time, event) ~ group)``.
-
-    ``rho`` gives the Fleming-Harrington G-rho family (``rho = 1``: Peto-Peto modification of
-    the Gehan-Wilcoxon test); ``strata`` sums the test over strata, as ``+ strata(s)``.
-    """
-    t, e = check_time_event(time, event)
-    codes, labels = _group_codes(group)
-    if codes.size != t.size:
-        raise SurvivalDataError(f"group has {codes.size} values but time has {t.size}")
-    k = len(labels)
-    if k < 2:
-        raise SurvivalDataError("the log-rank test needs at least two groups")
-    table = _stratified_table(t, e, codes, k, strata, rho)
-    return _logrank_result(table, labels, rho=rho, stratified=strata is not None)
-
-
-def _logrank_result(
-    table: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    labels: list[Hashable],
-    *,
-    rho: float = 0.0,
-    stratified: bool = False,
-) -> LogRankResult:
-    obs, exp, var, n = table
-    diff = (obs - exp)[:-1]
-    sub = var[:-1, :-1]
-    chisq = float(diff @ np.linalg.pinv(sub) @ diff)
-    df = int(np.linalg.matrix_rank(sub))
-    return LogRankResult(
-        chisq=chisq,
-        df=df,
-        p_value=float(sps.chi2.sf(chisq, df)),
-        groups=labels,
-        n=n,
-        observed=obs,
-        expected=exp,
-        variance=var,
-        rho=rho,
-        stratified=stratified,
-    )
-
-
-def logrank_trend_test(
-    time: ArrayLike,
-    event: ArrayLike,
-    group: ArrayLike,
-    scores: Sequence[float] | None = None,
-    *,
-    strata: ArrayLike | None = None,
-) -> TrendResult:
-    """Log-rank test for trend over ordered groups (Collett 2015, section 2.6; survMisc).
-
-    Statistic ``U = sum_k w_k (O_k - E_k)`` with variance ``w' V w`` (V the log-rank variance
-    matrix of ``survdiff``); ``U^2 / w'Vw`` is chi-square on 1 df. Groups are sorted; the default
-    scores are the group values themselves when numeric, else 1, 2, ..., k.
-    """
-    t, e = check_time_event(time, event)
-    codes, labels = _group_codes(group)
-    k = len(labels)
-    if k < 2:
-        raise SurvivalDataError("the trend test needs at least two groups")
-    if scores is None:
-        try:
-            w = np.asarray(labels, dtype=np.float64)
-        except (TypeError, ValueError):
-            w = np.arange(1, k + 1, dtype=np.float64)
-    else:
-        w = np.asarray(scores, dtype=np.float64)
-        if w.shape != (k,):
-            raise ValueError(f"scores must have one value per group ({k}), got {w.size}")
-    obs, exp, var, _ = _stratified_table(t, e, codes, k, strata, 0.0)
-    u = float(w @ (obs - exp))
-    v = float(w @ var @ w)
-    chisq = u * u / v
-    return TrendResult(
-        chisq=chisq, df=1, p_value=float(sps.chi2.sf(chisq, 1)), scores=w, groups=labels
-    )
-
-
 # --------------------------------------------------------------------------- estimator
-def _num(x: float) -> float | None:
-    return None if x is None or not np.isfinite(x) else float(x)
-
-
-def _label(g: Hashable) -> Any:
-    if isinstance(g, np.generic):
-        return g.item()
-    return g
-
-
 class KaplanMeier:
     """Kaplan-Meier curves (overall or by group) with the log-rank test, lifelines-style.
 
@@ -542,10 +315,10 @@ class KaplanMeier:
             codes = np.zeros(t.size, dtype=np.intp)
             labels: list[Hashable] = ["all"]
         else:
-            codes, labels = _group_codes(frame.data[group_col])
+            codes, labels = group_codes(frame.data[group_col])
         k = len(labels)
-        uniq, ev, ex = _tabulate(t, e, codes, k)
-        risk = _at_risk(ex)
+        uniq, ev, ex = tabulate(t, e, codes, k)
+        risk = at_risk(ex)
         curves: dict[Hashable, KMCurve] = {}
         for j, lab in enumerate(labels):
             keep = ex[:, j] > 0
@@ -608,13 +381,13 @@ class KaplanMeier:
         for lab, c in self.curves_.items():
             med, lo, hi = km_quantile(c, 0.5)
             entry: dict[str, Any] = {
-                "group": _label(lab),
+                "group": json_label(lab),
                 "n": c.n,
                 "events": c.events,
                 "median_survival": {
-                    "value": _num(med),
-                    "lower": _num(lo),
-                    "upper": _num(hi),
+                    "value": json_number(med),
+                    "lower": json_number(lo),
+                    "upper": json_number(hi),
                     "unit": self.time_unit,
                 },
             }
@@ -624,10 +397,10 @@ class KaplanMeier:
                     {
                         "time": float(r.time),
                         "time_unit": self.time_unit,
-                        "survival": _num(r.surv),
-                        "std_err": _num(r.std_err),
-                        "lower": _num(r.lower),
-                        "upper": _num(r.upper),
+                        "survival": json_number(r.surv),
+                        "std_err": json_number(r.std_err),
+                        "lower": json_number(r.lower),
+                        "upper": json_number(r.upper),
                         "n_risk": int(r.n_risk),
                     }
                     for r in tab.itertuples()
