@@ -83,8 +83,8 @@ def validate_values(values: PatientValues) -> dict[str, Any]:
             out[key] = {"name": exc.field or key, "raw": raw, "flag": "error",
                         "message": exc.message}
             continue
-        for name, f in parsed.fields.items():
-            out[key if name not in out else name] = f.to_dict()
+        for f in parsed.fields.values():  # one field: keyed as the form sent it
+            out[key] = f.to_dict()
         warnings.extend(parsed.warnings)
     return {"inputs": out, "warnings": warnings}
 

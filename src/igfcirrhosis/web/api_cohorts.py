@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from igfcirrhosis.store.engine import Store
 from igfcirrhosis.store.models import Cohort
 from igfcirrhosis.web.cohort_store import cohort_dict, cohort_path, store_cohort
 from igfcirrhosis.web.files import (
@@ -62,7 +63,8 @@ async def upload_cohort(
 
 
 def get_cohort_row(request: Request, cohort_id: Id) -> Cohort:
-    with request.app.state.store.session() as s:
+    store: Store = request.app.state.store
+    with store.session() as s:
         c = s.get(Cohort, cohort_id)
         if c is None:
             raise ProblemError(404, f"no cohort {cohort_id}", field="cohort_id", value=cohort_id)

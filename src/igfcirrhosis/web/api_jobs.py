@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
+from igfcirrhosis.store.engine import Store
 from igfcirrhosis.store.models import Cohort, Job
 from igfcirrhosis.web.analysis_jobs import analysis_available, analysis_work
 from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
@@ -40,7 +41,8 @@ def list_jobs(request: Request, kind: str) -> list[dict[str, Any]]:
 
 
 def get_job(request: Request, kind: str, job_id: Id) -> Job:
-    with request.app.state.store.session() as s:
+    store: Store = request.app.state.store
+    with store.session() as s:
         job = s.get(Job, job_id)
         if job is None or job.kind != kind:
             raise ProblemError(404, f"no {kind} {job_id}", field="job_id", value=job_id)

@@ -46,7 +46,7 @@ def update_po() -> list[str]:
             cat.add(msgid, "")
     with po.open("wb") as fh:
         write_po(fh, cat, width=100, omit_header=False, sort_output=True)
-    return sorted(m.id for m in cat if m.id and not m.string)
+    return sorted(str(m.id) for m in cat if m.id and not m.string)
 
 
 if __name__ == "__main__":  # pragma: no cover

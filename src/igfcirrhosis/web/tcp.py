@@ -22,7 +22,7 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return super().connection_made(transport)  # type: ignore[arg-type]
+        return super().connection_made(transport)
 
 
 HTTP = "igfcirrhosis.web.tcp:NoDelayHTTPProtocol"
