@@ -127,3 +127,15 @@ def test_no_failures_gives_zero_incidence() -> None:
     assert cif.time.size == 0
     assert cif.at([0.5, 3.0])["estimate"].tolist() == [0.0, 0.0]
     assert cif.at([4.0])["estimate"].isna().all()  # beyond follow-up: unknown, as cmprsk
+
+
+def test_at_matches_timepoints(pbc_data: pd.DataFrame, r_ref: dict[str, Any]) -> None:
+    """R: timepoints(cuminc(pbc$time, pbc$status, cencode = 0),
+    c(365, 1825, 3650, 4795, 5000)): NA beyond the last follow-up time (4795)."""
+    r = r_ref["cuminc_timepoints"]
+    ci = CumulativeIncidence().fit(pbc_data, "time", "status")
+    tab = ci.at(r["times"])
+    for i, cause in enumerate([1.0, 2.0]):
+        part = tab.loc[("all", cause)]
+        assert_close_to_r(part["estimate"].to_numpy(), r["est"][i], what=f"est {cause}")
+        assert_close_to_r(part["variance"].to_numpy(), r["var"][i], what=f"var {cause}")
