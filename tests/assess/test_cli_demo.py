@@ -28,3 +28,11 @@ def test_demo_writes_assessments_and_scored_cohort(tmp_path: Path) -> None:
     assert scored["synthetic"].all()
     assert scored["child_pugh_class"].notna().all()
     assert "SYNTHETIC" in result.output
+    # Step 3: the IGF plan ran on this same cohort (n = 60), labelled synthetic.
+    results = json.loads((tmp_path / "analysis" / "results.json").read_text())
+    assert results["synthetic"] and results["data"]["rows_read"] == 60
+    assert (tmp_path / "analysis" / "report.html").stat().st_size > 10_000
+    # Step 4: the mecasermin simulation wrote its trajectories and summary.
+    summary = json.loads((tmp_path / "simulation" / "summary.json").read_text())
+    assert summary["peaks"]["igf1_total"]["value"] > summary["baseline"]["igf1_total"]["value"]
+    assert (tmp_path / "simulation" / "trajectories.parquet").exists()

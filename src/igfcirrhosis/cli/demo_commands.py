@@ -1,7 +1,10 @@
 """``igfc demo``: the whole product end to end on bundled and synthetic data.
 
-Steps: (1) assess the bundled example patients, (2) generate the synthetic demo cohort and score
-it. Every output is written under ``-o DIR`` and labelled (synthetic data is said to be synthetic).
+Steps: (1) assess the bundled example patients; (2) generate the synthetic demo cohort and score
+it; (3) run the IGF analysis plan (``examples/igf/plan.toml``) on that cohort; (4) simulate
+mecasermin in Child-Pugh B (``examples/scenarios/``). Every output is written under ``-o DIR``
+and synthetic data is labelled synthetic. Steps 3-4 read the repository's ``examples/`` folder
+(the README installs the package from its checkout).
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from typing import Annotated, Any
 import typer
 
 EXAMPLE_PATIENTS = "examples/patients.csv"
+#: The repository's examples/ folder (src/igfcirrhosis/cli/ -> repository root).
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+DEMO_PLAN = EXAMPLES / "igf" / "plan.toml"
+DEMO_SCENARIO = EXAMPLES / "scenarios" / "mecasermin-child-pugh-b.toml"
 
 
 def example_patients() -> list[dict[str, str]]:
@@ -66,6 +73,34 @@ def render_examples(results: list[dict[str, Any]]) -> None:
     Console().print(table)
 
 
+def run_demo_analysis(out: Path, n: int, seed: int) -> Path:
+    """Run the IGF plan on the demo cohort of size ``n`` and ``seed``; return report.html."""
+    import dataclasses
+
+    from igfcirrhosis.analysis.plan import load_plan
+    from igfcirrhosis.analysis.runner import run_plan
+
+    plan = load_plan(DEMO_PLAN)
+    plan = dataclasses.replace(
+        plan, data=dataclasses.replace(plan.data, path=f"demo:n={n},seed={seed}"))
+    outcome = run_plan(plan, out)
+    if outcome.failed:
+        raise RuntimeError("; ".join(str(rec.error) for rec in outcome.failed))
+    return out / "report.html"
+
+
+def run_demo_simulation(out: Path) -> str:
+    """Simulate the mecasermin scenario into ``out``; return its one-line summary."""
+    from igfcirrhosis.model.scenario import load_scenario
+    from igfcirrhosis.model.simulate import simulate_scenario
+
+    scenario = load_scenario(DEMO_SCENARIO)
+    summary = simulate_scenario(scenario, out)
+    base, peak = (summary[k]["igf1_total"] for k in ("baseline", "peaks"))
+    return (f"{scenario.name}: total IGF-I {base['value']:.0f} {base['unit']} at baseline, "
+            f"peak {peak['value']:.0f} {peak['unit']} → {out}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``demo`` to ``app``."""
 
@@ -77,8 +112,9 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic cohort.")]
         = 20261125,
     ) -> None:
-        """Run the demo: assess the bundled example patients, then generate, score and
-        summarise a synthetic cirrhosis cohort. Outputs go to -o DIR."""
+        """Run the demo: assess the bundled example patients; generate, score and analyse a
+        synthetic cirrhosis cohort (report.html); simulate mecasermin in Child-Pugh B. Outputs
+        go to -o DIR."""
         from rich.console import Console
 
         from igfcirrhosis import RESEARCH_USE
@@ -105,4 +141,14 @@ def register(app: typer.Typer) -> None:
         counts = scored.data["child_pugh_class"].value_counts().sort_index()
         console.print(f"{len(cohort)} SYNTHETIC patients (seed {seed}) scored → {path}")
         console.print("Child-Pugh class: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+        console.rule("3. Analyse: the IGF analysis plan on the synthetic cohort")
+        with console.status("running examples/igf/plan.toml ..."):
+            report = run_demo_analysis(output / "analysis", n, seed)
+        console.print(f"report (open in a browser): {report}")
+
+        console.rule("4. Simulate: mecasermin 80 µg/kg twice daily in Child-Pugh B")
+        with console.status("simulating ..."):
+            line = run_demo_simulation(output / "simulation")
+        console.print(line)
         console.print(f"[dim]{RESEARCH_USE}[/dim]")
