@@ -130,13 +130,14 @@ def test_to_dict_is_json_ready(pbc_data: pd.DataFrame) -> None:
     import json
 
     km = KaplanMeier().fit(pbc_data, "time", "death", group_col="high_bili")
-    d = km.to_dict(times=[90])
+    d = km.to_dict(times=[90], risk_table_times=[0, 1000])
     text = json.dumps(d, allow_nan=False)
     assert '"median_survival"' in text
     low = d["groups"][0]
     assert low["median_survival"]["value"] is None  # R: NA (never reaches 0.5)
     assert low["median_survival"]["lower"] == 4191
     assert d["logrank"]["df"] == 1
+    assert [r["n_risk"] for r in d["groups"][1]["risk_table"]] == [162, 94]  # R: summary(times=)
 
 
 @pytest.mark.parametrize(

@@ -374,8 +374,11 @@ class KaplanMeier:
         parts = [risk_table(c, times).assign(group=lab) for lab, c in self.curves_.items()]
         return pd.concat(parts, ignore_index=True).set_index(["group", "time"])
 
-    def to_dict(self, times: Sequence[float] = ()) -> dict[str, Any]:
-        """JSON-ready result (None instead of NaN); ``times`` adds survival at those horizons."""
+    def to_dict(
+        self, times: Sequence[float] = (), risk_table_times: Sequence[float] = ()
+    ) -> dict[str, Any]:
+        """JSON-ready result (None instead of NaN); ``times`` adds survival at those horizons,
+        ``risk_table_times`` the risk table (at risk, cumulative events and censored)."""
         self._check_fitted()
         groups = []
         for lab, c in self.curves_.items():
@@ -404,6 +407,18 @@ class KaplanMeier:
                         "n_risk": int(r.n_risk),
                     }
                     for r in tab.itertuples()
+                ]
+            if len(risk_table_times):
+                rt = risk_table(c, risk_table_times)
+                entry["risk_table"] = [
+                    {
+                        "time": float(r.time),
+                        "time_unit": self.time_unit,
+                        "n_risk": int(r.n_risk),
+                        "cum_events": int(r.cum_events),
+                        "cum_censored": int(r.cum_censored),
+                    }
+                    for r in rt.itertuples()
                 ]
             groups.append(entry)
         return {
