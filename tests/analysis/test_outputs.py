@@ -232,3 +232,40 @@ def test_cutpoint_km_figure_has_no_p_value(pbc_run: Any) -> None:
     assert 'id="p-value"' not in svg
     km_svg = (pbc_run.out_dir / "figures" / "km_bili_km.svg").read_text()
     assert 'id="p-value"' in km_svg
+
+
+def test_levels_order_groups_and_exclude_others(tmp_path: Path) -> None:
+    """levels = [4, 3, 2, 1] reverses the order: the Jonckheere-Terpstra z of albumin by stage
+    changes sign (R: -6.4529 ascending); levels without 4 exclude stage-4 rows by name."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(textwrap.dedent("""
+        [data]
+        path = "package:pbc/pbc.csv"
+        id = "id"
+        [data.derive]
+        dead = "status == 2"
+        [outcome]
+        time = "time"
+        event = "dead"
+        [[analysis]]
+        id = "t1"
+        type = "table1"
+        by = "stage"
+        levels = [4, 3, 2, 1]
+        ordered = true
+        continuous = ["albumin"]
+        [[analysis]]
+        id = "km"
+        type = "km"
+        by = "stage"
+        levels = [1, 2, 3]
+        trend = true
+        """), encoding="utf-8")  # fmt: skip
+    run = run_plan(load_plan(plan), tmp_path / "out")
+    t1 = next(a for a in run.results["analyses"] if a["id"] == "t1")["results"]
+    assert t1["levels"] == ["1. 4", "2. 3", "3. 2", "4. 1"]
+    assert abs(t1["variables"][0]["jt_z"] - 6.4529341076148) < 1e-9
+    km = next(a for a in run.results["analyses"] if a["id"] == "km")
+    assert km["excluded_by_reason"] == {
+        "missing stage": 6, "stage = 4 is not one of the levels (1, 2, 3)": 144}  # fmt: skip
+    assert [g["group"] for g in km["results"]["groups"]] == [1, 2, 3]  # sorted: labels kept

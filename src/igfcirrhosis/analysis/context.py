@@ -98,6 +98,34 @@ class StepContext:
         assert isinstance(out, pd.DataFrame)
         return out
 
+    def order_groups(self, frame: pd.DataFrame, column: str, levels: list[Any]) -> pd.DataFrame:
+        """Groups of ``column`` restricted to ``levels``, in that order: when it is not the sorted
+        order, labels become "1. severe", "2. mild", ... (the stats modules sort groups, and trend
+        scores are then 1..k). Rows with another value are excluded with the reason."""
+        if not levels:
+            return tidy_groups(frame, column)
+        width = len(str(len(levels)))
+        keys = {str(v): f"{i:0{width}d}. {v}" for i, v in enumerate(levels, 1)}
+        raw = frame[column]
+        as_text = [str(int(x)) if isinstance(x, float) and x.is_integer() else str(x) for x in raw]
+        mapped = [keys.get(x) for x in as_text]
+        outside = np.array([m is None for m in mapped])
+        if outside.any():
+            shown = ", ".join(map(str, levels))
+            self._exclude(
+                frame.index[outside],
+                [f"{column} = {x} is not one of the levels ({shown})"
+                 for x, o in zip(as_text, outside, strict=True) if o],
+            )  # fmt: skip
+        kept = frame.loc[~outside]
+        try:
+            natural = sorted(levels) == list(levels)
+        except TypeError:  # mixed text and numbers
+            natural = False
+        if natural:  # the stats modules sort groups: the labels can stay as they are
+            return tidy_groups(kept, column)
+        return kept.assign(**{column: [m for m in mapped if m is not None]})
+
     def outcome_label(self, outcome: str | dict[str, Any]) -> str:
         if isinstance(outcome, str):
             return outcome

@@ -48,7 +48,7 @@ class Field:
     """One key of an analysis table: its kind, whether required, default and allowed values."""
 
     kind: str  # column, columns, str, bool, float, floats, choice, choices, outcome, rules,
-    # pairs, cut, nested, markers, labels
+    # pairs, cut, nested, markers, labels, values
     required: bool = False
     default: Any = None
     choices: tuple[Any, ...] = ()
@@ -66,6 +66,7 @@ _POSITIVE = (">=", ">", "<=", "<")
 ANALYSIS_FIELDS: dict[str, dict[str, Field]] = {
     "table1": {
         "by": Field("column", required=True),
+        "levels": Field("values", default=[]),
         "ordered": Field("bool", default=False),
         "continuous": Field("columns", default=[]),
         "categorical": Field("columns", default=[]),
@@ -75,6 +76,7 @@ ANALYSIS_FIELDS: dict[str, dict[str, Field]] = {
     "km": {
         **_SURV,
         "by": Field("column"),
+        "levels": Field("values", default=[]),
         "cut": Field("cut"),
         "horizons": Field("floats", default=[]),
         "trend": Field("bool", default=False),
@@ -359,6 +361,8 @@ def _analysis(i: int, t: Mapping[str, Any], outcome: OutcomeSpec) -> AnalysisSpe
 def _cross_checks(key: str, typ: str, p: dict[str, Any], outcome: OutcomeSpec) -> None:
     if typ == "km" and p["by"] is not None and p["cut"] is not None:
         raise PlanError(f"{key}.cut", "give either 'by' or 'cut', not both")
+    if p.get("levels") and p.get("by") is None:
+        raise PlanError(f"{key}.levels", "levels order the groups of 'by': set 'by'")
     if typ == "km" and p["trend"] and p["by"] is None:
         raise PlanError(f"{key}.trend", "a trend test needs ordered groups: set 'by'")
     if typ == "compare_models" and not p["scores"] and p["nested"] is None:
@@ -396,13 +400,20 @@ def _value(k: str, f: Field, v: Any) -> Any:
         if v not in f.choices:
             raise PlanError(k, f"expected one of {', '.join(map(str, f.choices))}, got {v!r}")
         return v
-    if kind in ("columns", "floats", "choices", "pairs", "rules", "markers"):
+    if kind in ("columns", "floats", "choices", "pairs", "rules", "markers", "values"):
         if isinstance(v, (str, Mapping)) or not isinstance(v, list):
             raise PlanError(k, f"expected an array, got {v!r}")
-        if not v and kind not in ("columns", "floats"):
+        if not v and kind not in ("columns", "floats", "values"):
             raise PlanError(k, "expected a non-empty array")
     if kind == "columns":
         return [_str(f"{k}[{j}]", x) for j, x in enumerate(v, 1)]
+    if kind == "values":
+        for j, x in enumerate(v, 1):
+            if isinstance(x, bool) or not isinstance(x, (str, int, float)):
+                raise PlanError(f"{k}[{j}]", f"expected a group value (text or number), got {x!r}")
+        if len(set(map(str, v))) != len(v):
+            raise PlanError(k, f"values repeat: {v!r}")
+        return list(v)
     if kind == "floats":
         return [_number(f"{k}[{j}]", x) for j, x in enumerate(v, 1)]
     if kind == "choices":

@@ -12,7 +12,6 @@ from igfcirrhosis.analysis.context import (
     StepContext,
     StepResult,
     small_cells,
-    tidy_groups,
 )
 from igfcirrhosis.analysis.figures import new_figure, plain_log_ticks
 
@@ -22,7 +21,7 @@ def run_table1(ctx: StepContext) -> StepResult:
 
     p = ctx.spec.params
     by, cont, cat = p["by"], p["continuous"], p["categorical"]
-    df = tidy_groups(ctx.complete([by]), by)
+    df = ctx.order_groups(ctx.complete([by]), by, p["levels"])
     t1 = Table1().fit(df, by, continuous=cont, categorical=cat, ordered=p["ordered"],
                       summary=p["summary"])  # fmt: skip
     res = t1.to_dict()

@@ -55,7 +55,7 @@ def run_km(ctx: StepContext) -> StepResult:
         group = GROUP_COL
     elif by is not None:
         group = by
-        df = tidy_groups(df, by)
+        df = ctx.order_groups(df, by, p["levels"])
     km = KaplanMeier(conf_type=p["conf_type"], time_unit=ctx.time_unit).fit(df, time, event, group)
     res = km.to_dict(times=p["horizons"])
     res["group_column"] = group
