@@ -90,3 +90,17 @@ def test_json_bodies_have_a_size_limit(client: httpx.Client) -> None:
                     headers={"content-type": "application/json"})
     assert r.status_code == 413
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_cross_origin_writes_are_refused(client: httpx.Client, live: Live) -> None:
+    body = {"bilirubin": 1.0}
+    evil = client.post("/api/v1/patients/CSRF/assessments", json=body,
+                       headers={"origin": "http://evil.example"})
+    assert evil.status_code == 403
+    assert client.get("/api/v1/patients/CSRF/assessments").status_code == 404
+    same = client.post("/api/v1/patients/CSRF/assessments", json=body,
+                       headers={"origin": live.url})
+    assert same.status_code == 201
+    form = client.post("/api/v1/assess", content=b"bilirubin=1",
+                       headers={"content-type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 422

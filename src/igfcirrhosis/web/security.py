@@ -27,6 +27,18 @@ TOKEN_COOKIE = "igfc_token"
 #: enforces its own limit.
 MAX_BODY = 10 * 1024 * 1024
 UPLOAD_PATH = "/api/v1/cohorts"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _same_origin(headers: dict[bytes, bytes]) -> bool:
+    """True unless an Origin header names a different host than the Host header (CSRF guard
+    for state-changing requests; non-browser clients send no Origin)."""
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    text = origin.decode("latin-1")
+    host = headers.get(b"host", b"").decode("latin-1")
+    return text.split("://", 1)[-1].rstrip("/") == host
 
 
 def _given_token(scope: Scope) -> tuple[str | None, bool]:
@@ -66,7 +78,12 @@ class SecurityMiddleware:
                 set_cookie = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; "
                               "SameSite=Strict").encode()
 
-        length = dict(scope.get("headers") or []).get(b"content-length", b"")
+        headers = dict(scope.get("headers") or [])
+        if scope.get("method") not in SAFE_METHODS and not _same_origin(headers):
+            await _problem(send, scope.get("path", "/"), 403, "Forbidden",
+                           "cross-origin request refused (the Origin header names another site)")
+            return
+        length = headers.get(b"content-length", b"")
         if (scope.get("path") != UPLOAD_PATH and length.isdigit()
                 and int(length) > MAX_BODY):
             await _problem(send, scope.get("path", "/"), 413, "Payload too large",
