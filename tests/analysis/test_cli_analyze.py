@@ -128,3 +128,16 @@ def test_check_validates_without_running(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["analyze", str(bad), "-o", str(out), "--check"])
     assert result.exit_code == 2
     assert "analysis[2].by: column 'stages' not in data; did you mean 'stage'?" in result.output
+
+
+def test_keys_prints_the_plan_reference(tmp_path: Path) -> None:
+    from igfcirrhosis.analysis.plan import TYPES
+
+    result = CliRunner().invoke(app, ["analyze", "unused.toml", "-o", str(tmp_path), "--keys"])
+    assert result.exit_code == 0
+    for t in TYPES:
+        assert f"type = {t!r}:" in result.output
+    assert "  covariates: array of column names (required)" in result.output
+    assert '  ties: one of efron | breslow (default "efron")' in result.output
+    assert "  time: column name (default from [outcome])" in result.output
+    assert "  ph_test: true/false (default true)" in result.output

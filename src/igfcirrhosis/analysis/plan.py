@@ -504,3 +504,54 @@ def _rule(k: str, v: Any) -> dict[str, Any]:
         "positive_if": t["positive_if"],
         "unit": _str(f"{k}.unit", t["unit"]) if "unit" in t else None,
     }
+
+
+_KIND_TEXT = {
+    "column": "column name",
+    "columns": "array of column names",
+    "str": "text",
+    "bool": "true/false",
+    "float": "number",
+    "floats": "array of numbers",
+    "choice": "one of",
+    "choices": "array of",
+    "outcome": "binary column name, or { within = days } (event within a horizon)",
+    "rules": '[{ column, cutoff, positive_if = ">=" | ">" | "<=" | "<", unit }]',
+    "markers": '["column", or { column, direction = "<" (higher = case) | ">" }]',
+    "pairs": '[["x", "y"], ...]',
+    "cut": '{ column, at, positive_if = ">" }',
+    "nested": "{ base = [columns], added = [columns] }",
+    "labels": '{ 1 = "transplant", 2 = "death" }',
+    "values": "array of group values, in order",
+}
+
+
+def _default_text(name: str, value: Any) -> str:
+    if value is None:
+        return "default from [outcome]" if name in ("time", "event") else "optional"
+    if isinstance(value, bool):
+        return f"default {str(value).lower()}"
+    if isinstance(value, str):
+        return f'default "{value}"'
+    return f"default {value!r}".replace("'", '"')
+
+
+def plan_reference() -> str:
+    """Every analysis type with its keys (kind, required or default): the plan's reference."""
+    lines = [
+        "Top level: title, language (en), synthetic (true/false), [data], [outcome], [[analysis]]",
+        "[data]: path (file | package:... | demo:n=..,seed=..), format, data_dictionary, sheet, "
+        "id, filter (expression), score (true/false), [data.derive] name = expression, "
+        "[data.units] column = unit",
+        "[outcome]: time, event (0/1), time_unit (days)",
+        "Every [[analysis]]: type, id, title, filter (expression, this analysis only)",
+    ]
+    for typ, fields in ANALYSIS_FIELDS.items():
+        lines.append(f"type = {typ!r}:")
+        for name, f in fields.items():
+            kind = _KIND_TEXT[f.kind]
+            if f.choices:
+                kind += " " + " | ".join(map(str, f.choices))
+            need = "required" if f.required else _default_text(name, f.default)
+            lines.append(f"  {name}: {kind} ({need})")
+    return "\n".join(lines)

@@ -40,11 +40,17 @@ def analyze(
         bool,
         typer.Option("--check", help="Only validate the plan against its data; run nothing."),
     ] = False,
+    keys: Annotated[
+        bool, typer.Option("--keys", help="Print every analysis type and its keys, then exit.")
+    ] = False,
 ) -> None:
     from igfcirrhosis.analysis.errors import PlanError
-    from igfcirrhosis.analysis.plan import load_plan
+    from igfcirrhosis.analysis.plan import load_plan, plan_reference
     from igfcirrhosis.analysis.runner import prepare_data, run_plan
 
+    if keys:
+        typer.echo(plan_reference())
+        return
     try:
         parsed = load_plan(plan)
     except PlanError as exc:
