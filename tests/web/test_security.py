@@ -16,7 +16,8 @@ from igfcirrhosis.web.settings import WebSettings
 from .conftest import Live, start_server
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "igfcirrhosis" / "web"
-PAGES = ("/assess", "/cohorts", "/simulate", "/evidence", "/about", "/patients/nobody")
+PAGES = ("/assess", "/cohorts", "/simulate", "/evidence", "/about", "/patients",
+         "/patients/nobody")
 
 
 @pytest.fixture(scope="module")

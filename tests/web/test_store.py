@@ -53,6 +53,7 @@ def history_roundtrip(client: httpx.Client, label: str) -> None:
         "20 umol/L", "40 umol/L", "60 umol/L"]
     page = client.get(f"/patients/{label}").text
     assert page.count("<tr>") == 4  # header + 3 assessments
+    assert f'href="/patients/{label}"' in client.get("/patients").text
     assert client.post(f"/api/v1/patients/{'x' * 81}/assessments", json={}).status_code == 422
     assert client.get("/api/v1/patients/nobody/assessments").status_code == 404
 

@@ -76,6 +76,13 @@ def assess_page(request: Request) -> HTMLResponse:
                   if lang == "zh" else "conventional")
 
 
+@router.get("/patients", response_class=HTMLResponse)
+def patients_page(request: Request) -> HTMLResponse:
+    from igfcirrhosis.web.api_patients import list_patients
+
+    return render(request, "patients.html", patients=list_patients(request))
+
+
 @router.get("/patients/{label}", response_class=HTMLResponse)
 def patient_page(request: Request, label: str) -> HTMLResponse:
     from igfcirrhosis.web.api_patients import check_label, patient_history
