@@ -16,10 +16,16 @@ def test_assess_si_patient_in_browser(live: Live) -> None:
         page.fill("#f-inr", "1.5")           # 1 point
         page.select_option("#f-ascites", "mild")            # 2 points
         page.select_option("#f-encephalopathy", "none")     # 1 point
+        page.fill("#f-age", "54")
+        page.select_option("#f-sex", "F")
+        page.fill("#f-igf1", "1.3")          # 1.3 nmol/L = 9.9 ng/mL: below 13 ng/mL
         page.click("#assess-btn")
         page.wait_for_selector("#child_pugh-class")
         assert page.text_content("#child_pugh-points") == "10"
         assert page.text_content("#child_pugh-class") == "C"
+        statements = page.text_content("#igf-statements")
+        assert "below 13 ng/mL" in statements and "Colombo" in statements
+        assert "acute decompensation of cirrhosis" in statements  # the population
         shot(page, "assess-result")
         page.emulate_media(media="print")  # the printout: result card, no form, no navigation
         assert not page.is_visible("#assess-form") and not page.is_visible("header.site")
