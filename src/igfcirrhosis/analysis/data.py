@@ -135,51 +135,58 @@ def read_data(spec: DataSpec, base_dir: Path) -> PreparedData:
     )  # fmt: skip
 
 
+def _score(spec: DataSpec, data: PreparedData, frame: pd.DataFrame) -> pd.DataFrame:
+    """score_frame: score columns appended, canonical columns added in default units, units
+    recorded (read, assumed, declared); a declared unit that contradicts scoring is an error."""
+    from igfcirrhosis.domain.analytes import lookup
+    from igfcirrhosis.domain.frame_scores import score_frame
+
+    scored = score_frame(frame)
+    frame = scored.data.copy()
+    norm = scored.normalized
+    for col, unit in norm.column_units.items():
+        data.units.setdefault(col, unit)
+    for header, canonical in norm.columns.items():  # "bilirubin [umol/L]" as read
+        if header != canonical and canonical in norm.column_units:
+            data.units.setdefault(str(header), norm.column_units[canonical])
+    # canonical columns in default units (e.g. bilirubin from "bilirubin [umol/L]")
+    for col in norm.data.columns:
+        if col not in frame.columns:
+            frame[col] = norm.data[col].to_numpy()
+            analyte = lookup(str(col))
+            if analyte is not None and analyte.default_unit:
+                data.units[str(col)] = analyte.default_unit
+            data.notes.append(f"column {col} added in its default unit "
+                              f"({data.units.get(str(col), 'as read')}) from "
+                              f"{_source_header(norm.columns, str(col))}")  # fmt: skip
+    for col, unit in spec.units.items():
+        analyte = lookup(col)
+        default = analyte.default_unit if analyte is not None else None
+        same = default is not None and unit.replace(" ", "").lower() == default.lower()
+        if col in norm.assumed_units and default and not same:
+            raise PlanError(
+                f"data.units.{col}",
+                f"{unit!r} differs from {default!r}, the unit scoring assumes for a header "
+                f"without one; write the unit in the header instead (e.g. '{col} [{unit}]')",
+            )
+    declared = set(spec.units)
+    data.units_assumed = sorted(set(norm.assumed_units) - declared)
+    for score_col, unit in (("child_pugh_class", "class (A/B/C)"),
+                            ("igf_ctp_class", "class (A/B/C)"),
+                            ("albi_grade", "grade (1/2/3)")):  # fmt: skip
+        data.units.setdefault(score_col, unit)
+    for score_col in ("meld", "meld_na", "meld_3", "albi", "mayo_pbc"):
+        data.units.setdefault(score_col, "1 (score)")
+    for score_col in ("child_pugh_points", "igf_ctp_points"):
+        data.units.setdefault(score_col, "points")
+    return frame
+
+
 def prepare(spec: DataSpec, data: PreparedData) -> PreparedData:
     """Score (optional), derive columns in plan order, then apply the filter."""
     frame = data.frame
     if spec.score:
-        from igfcirrhosis.domain.analytes import lookup
-        from igfcirrhosis.domain.frame_scores import score_frame
-
-        scored = score_frame(frame)
-        frame = scored.data.copy()
-        norm = scored.normalized
-        for col, unit in norm.column_units.items():
-            data.units.setdefault(col, unit)
-        for header, canonical in norm.columns.items():  # "bilirubin [umol/L]" as read
-            if header != canonical and canonical in norm.column_units:
-                data.units.setdefault(str(header), norm.column_units[canonical])
-        # canonical columns in default units (e.g. bilirubin from "bilirubin [umol/L]")
-        for col in norm.data.columns:
-            if col not in frame.columns:
-                frame[col] = norm.data[col].to_numpy()
-                analyte = lookup(str(col))
-                if analyte is not None and analyte.default_unit:
-                    data.units[str(col)] = analyte.default_unit
-                data.notes.append(f"column {col} added in its default unit "
-                                  f"({data.units.get(str(col), 'as read')}) from "
-                                  f"{_source_header(norm.columns, str(col))}")  # fmt: skip
-        for col, unit in spec.units.items():
-            analyte = lookup(col)
-            default = analyte.default_unit if analyte is not None else None
-            same = default is not None and unit.replace(" ", "").lower() == default.lower()
-            if col in norm.assumed_units and default and not same:
-                raise PlanError(
-                    f"data.units.{col}",
-                    f"{unit!r} differs from {default!r}, the unit scoring assumes for a header "
-                    f"without one; write the unit in the header instead (e.g. '{col} [{unit}]')",
-                )
-        declared = set(spec.units)
-        data.units_assumed = sorted(set(norm.assumed_units) - declared)
-        for score_col, unit in (("child_pugh_class", "class (A/B/C)"),
-                                ("igf_ctp_class", "class (A/B/C)"),
-                                ("albi_grade", "grade (1/2/3)")):  # fmt: skip
-            data.units.setdefault(score_col, unit)
-        for score_col in ("meld", "meld_na", "meld_3", "albi", "mayo_pbc"):
-            data.units.setdefault(score_col, "1 (score)")
-        for score_col in ("child_pugh_points", "igf_ctp_points"):
-            data.units.setdefault(score_col, "points")
+        frame = _score(spec, data, frame)
     for col, unit in spec.units.items():
         data.units[col] = unit
     frame = frame.copy()
