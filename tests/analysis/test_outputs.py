@@ -269,3 +269,10 @@ def test_levels_order_groups_and_exclude_others(tmp_path: Path) -> None:
     assert km["excluded_by_reason"] == {
         "missing stage": 6, "stage = 4 is not one of the levels (1, 2, 3)": 144}  # fmt: skip
     assert [g["group"] for g in km["results"]["groups"]] == [1, 2, 3]  # sorted: labels kept
+
+
+def test_report_shows_the_plan_and_methods_per_analysis(pbc_run: Any) -> None:
+    html = (pbc_run.out_dir / "report.html").read_text()
+    assert "The analysis plan</h2>" in html
+    assert "covariates = [&#34;age&#34;, &#34;log_bili&#34;" in html  # the plan text, escaped
+    assert "Methods: Cox proportional hazards regression" in html

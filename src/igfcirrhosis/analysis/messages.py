@@ -25,6 +25,10 @@ EN: dict[str, str] = {
     "section_warnings": "Warnings",
     "section_excluded": "Excluded rows",
     "section_contents": "Contents",
+    "section_plan": "The analysis plan",
+    "plan_intro": "The plan file as run (its SHA-256 is in results.json); running it again on the "
+    "same data gives a byte-identical results.json.",
+    "analysis_filter": "Analysis filter",
     "prov_plan": "Plan file",
     "prov_file": "Data",
     "prov_resolved": "Resolved to",

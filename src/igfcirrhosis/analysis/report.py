@@ -167,5 +167,6 @@ def render_report(
         data_excluded_counts=d["excluded_before_analysis_by_reason"],
         id_column=data.id_column or "—",
         timings=outcome.timings,
+        plan_text=plan.text,
         argv=" ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv)),
     )
