@@ -63,6 +63,7 @@ EN: dict[str, str] = {
         "Row numbers count data rows from 1 (the header is not counted); the id is the value "
         "of the id column ({id_column})."
     ),
+    "excluded_list": "list of the {n} row(s)",
     "excluded_more": "… and {more} more (all listed in tables/{file}).",
     "col_row": "row",
     "col_id": "id",

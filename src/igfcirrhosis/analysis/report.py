@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from igfcirrhosis.analysis.plan import Plan
     from igfcirrhosis.analysis.runner import RunOutcome
 
-MAX_EXCLUDED_SHOWN = 300
+MAX_EXCLUDED_SHOWN = 5000  # per analysis; all rows are always in tables/excluded_rows.csv
 
 
 def template_dir() -> Path:
