@@ -261,3 +261,8 @@ def test_data_shorthand_string(tmp_path: Path) -> None:
                  '[[analysis]]\ntype = "km"\n', encoding="utf-8")  # fmt: skip
     data = prepare_data(load_plan(p))
     assert len(data.frame) == 40 and data.synthetic
+
+
+def test_binary_outcome_column_must_be_0_1(tmp_path: Path) -> None:
+    body = '[[analysis]]\ntype = "logistic"\noutcome = "sex"\ncovariates = ["age"]\n'
+    check(tmp_path, body, "analysis[1].outcome", "outcome must be 0/1")

@@ -116,6 +116,14 @@ def check_values(plan: Plan, frame: Any) -> None:
         if spec.type == "competing":
             checks += [(f"{spec.key}.time", p["time"], "time"),
                        (f"{spec.key}.status", p["status"], "status")]  # fmt: skip
+        if isinstance(p.get("outcome"), str):
+            from igfcirrhosis.stats.roc import binary_array
+
+            col = p["outcome"]
+            try:
+                binary_array(frame[col].to_numpy(dtype=object), f"column {col!r}")
+            except ValueError as exc:
+                raise PlanError(f"{spec.key}.outcome", str(exc)) from None
         if isinstance(p.get("outcome"), dict):
             o = p["outcome"]
             checks += [(f"{spec.key}.outcome.time", o["time"], "time"),
