@@ -266,3 +266,13 @@ def test_data_shorthand_string(tmp_path: Path) -> None:
 def test_binary_outcome_column_must_be_0_1(tmp_path: Path) -> None:
     body = '[[analysis]]\ntype = "logistic"\noutcome = "sex"\ncovariates = ["age"]\n'
     check(tmp_path, body, "analysis[1].outcome", "outcome must be 0/1")
+
+
+def test_competing_event_code_must_occur(tmp_path: Path) -> None:
+    body = '[[analysis]]\ntype = "competing"\nstatus = "status"\nevent_code = 3\n'
+    check(
+        tmp_path,
+        body,
+        "analysis[1].event_code",
+        "3 does not occur in column 'status' (codes: 0, 1, 2)",
+    )

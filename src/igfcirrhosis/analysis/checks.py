@@ -116,6 +116,12 @@ def check_values(plan: Plan, frame: Any) -> None:
         if spec.type == "competing":
             checks += [(f"{spec.key}.time", p["time"], "time"),
                        (f"{spec.key}.status", p["status"], "status")]  # fmt: skip
+        if spec.type == "competing":
+            codes = set(numeric(f"{spec.key}.status", p["status"]).tolist())
+            if p["event_code"] not in codes:
+                shown = ", ".join(f"{c:g}" for c in sorted(c for c in codes if c == c))
+                raise PlanError(f"{spec.key}.event_code", f"{p['event_code']:g} does not occur "
+                                f"in column {p['status']!r} (codes: {shown})")  # fmt: skip
         if isinstance(p.get("outcome"), str):
             from igfcirrhosis.stats.roc import binary_array
 
