@@ -48,7 +48,7 @@
     }, 250);
   }
 
-  function scoreLine(key, s) {
+  function scoreLine(key, s, inputs) {
     const box = el("div", { class: "score", id: "score-" + key });
     box.append(el("h3", { text: s.name }));
     if (s.missing && s.missing.length) {
@@ -63,7 +63,9 @@
         el("thead", {}, el("tr", {}, el("th", { text: t("component") }), el("th", { text: t("input") }), el("th", { text: t("points") }))));
       const body = el("tbody");
       for (const [comp, c] of Object.entries(s.components)) {
-        const given = c.value === null ? "—" : fmt(c.value) + (c.unit && c.unit !== "1" ? " " + c.unit : "");
+        const raw = inputs[c.input] ? inputs[c.input].raw : null;
+        const given = c.value === null ? "—" : (c.unit === null && raw !== null ? String(raw)
+          : fmt(c.value) + (c.unit && c.unit !== "1" ? " " + c.unit : ""));
         body.append(el("tr", {}, el("td", { text: t("c_" + comp) }), el("td", { text: (c.input !== comp ? c.input + " " : "") + given }), el("td", { text: fmt(c.points) })));
       }
       table.append(body);
@@ -91,7 +93,7 @@
     result.append(el("p", { class: "research-use", text: t("research_use") }));
     result.append(el("h2", { text: t("scores") }));
     const grid = el("div", { class: "scores" });
-    for (const [key, s] of Object.entries(a.scores)) grid.append(scoreLine(key, s));
+    for (const [key, s] of Object.entries(a.scores)) grid.append(scoreLine(key, s, a.inputs));
     result.append(grid);
     result.append(el("h2", { text: t("igf") }));
     const list = el("ul", { class: "statements", id: "igf-statements" });
