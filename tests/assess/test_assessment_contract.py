@@ -64,7 +64,7 @@ def test_igf_ctp_and_mayo_when_inputs_given() -> None:
     d = assess({**EXAMPLE, "prothrombin_time_prolongation": "3s", "prothrombin_time": "12",
                 "edema": "0.5"}).to_dict()["scores"]
     assert d["igf_ctp"]["points"] == 7 and d["igf_ctp"]["class"] == "B"
-    bili = 34 / 17.104  # µmol/L -> mg/dL with bilirubin 584.66 g/mol (catalog)
+    bili = 34 / 17.1  # µmol/L -> mg/dL with the clinical factor 17.1 (analytes.toml)
     r = 0.871 * math.log(bili) - 2.53 * math.log(2.8) + 0.039 * 54 + 2.38 * math.log(12) + 0.4295
     assert d["mayo_pbc"]["value"] == pytest.approx(r, rel=1e-4)
 
@@ -128,8 +128,8 @@ def test_same_patient_in_si_and_conventional_units_scores_the_same(
     conventional = {**EXAMPLE, "bilirubin": f"{bili!r} mg/dL", "albumin": f"{alb!r} g/dL",
                     "creatinine": f"{cr!r} mg/dL", "igf1": f"{igf1!r} ng/mL",
                     "prothrombin_time_prolongation": "5 s"}
-    si = {**conventional, "bilirubin": f"{bili * 10000 / 584.66!r} umol/L",
-          "albumin": f"{alb * 10!r} g/L", "creatinine": f"{cr * 10000 / 113.12!r} umol/L",
+    si = {**conventional, "bilirubin": f"{bili * 17.1!r} umol/L",
+          "albumin": f"{alb * 10!r} g/L", "creatinine": f"{cr * 88.4!r} umol/L",
           "igf1": f"{igf1 / 7.649!r} nmol/L"}
     a, b = assess(conventional).to_dict()["scores"], assess(si).to_dict()["scores"]
     for key in ("child_pugh", "igf_ctp"):

@@ -27,8 +27,8 @@ def test_one_row_per_patient_with_sex_and_age(examples: Path, name: str) -> None
 def test_values_by_loinc_with_ucum_units(examples: Path, name: str) -> None:
     f = read_cohort(examples / name).frame.set_index("patient_id")
     # mixed bilirubin units (umol/L for p1, mg/dL for p2, p3) -> the default mg/dL;
-    # 34.2 umol/L x 584.66 g/mol = 1.9995 mg/dL
-    assert f.loc["p1", "bilirubin [mg/dL]"] == pytest.approx(34.2 * 584.66 / 10_000, rel=1e-3)
+    # 34.2 umol/L / 17.1 (the clinical SI factor, analytes.toml) = 2.0 mg/dL
+    assert f.loc["p1", "bilirubin [mg/dL]"] == pytest.approx(2.0, rel=1e-12)
     assert f.loc["p2", "bilirubin [mg/dL]"] == 2.5
     assert f.loc["p1", "igf1 [ng/mL]"] == 45.0  # the earliest of 45 and 38
     assert f.loc["p2", "inr"] == 2.1  # UCUM {INR}: dimensionless, no brackets

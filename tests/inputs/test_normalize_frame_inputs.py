@@ -49,7 +49,7 @@ def test_rows_index_and_passthrough_are_preserved() -> None:
 def test_good_cells_are_converted_to_default_units() -> None:
     nf = normalize_frame(_mixed())
     bili = nf.data["bilirubin"].to_numpy()
-    np.testing.assert_allclose(bili[[0, 1, 5]], np.array([34.2, 17.1, 51.3]) / 17.104, rtol=1e-4)
+    np.testing.assert_allclose(bili[[0, 1, 5]], [2.0, 1.0, 3.0], rtol=1e-12)  # 17.1 umol/L per mg/dL
     alb = nf.data["albumin"].to_numpy()
     assert alb[0] == 3.5
     assert alb[1] == pytest.approx(3.0)  # cell carried its own unit

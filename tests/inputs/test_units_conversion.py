@@ -1,8 +1,8 @@
 """Unit spellings and conversions, checked against published factors.
 
 Known factors (re-derivable by hand):
-* bilirubin 1 mg/dL = 10 mg/L / 584.66 g/mol = 17.10 umol/L
-* creatinine 1 mg/dL = 10 mg/L / 113.12 g/mol = 88.40 umol/L
+* bilirubin 1 mg/dL = 17.1 umol/L and creatinine 1 mg/dL = 88.4 umol/L exactly: the clinical SI
+  factors, declared as equivalents in analytes.toml (the molecular weights give 17.104 and 88.402)
 * albumin 1 g/dL = 10 g/L
 * IGF-I 1 ng/mL = 1 ug/L / 7649 g/mol = 0.1307 nmol/L (CLINICAL-NOTES.md)
 * IGFBP-3 1 mg/L = 1 mg/L / 28700 g/mol = 34.84 nmol/L (at 28.7 kDa); 32.79 at 30.5 kDa
@@ -24,8 +24,8 @@ from igfcirrhosis.domain.units import (
 )
 
 KNOWN = [
-    ("bilirubin", "mg/dL", "umol/L", 17.1, 0.01),
-    ("creatinine", "mg/dL", "umol/L", 88.4, 0.01),
+    ("bilirubin", "mg/dL", "umol/L", 17.1, 1e-12),
+    ("creatinine", "mg/dL", "umol/L", 88.4, 1e-12),
     ("albumin", "g/dL", "g/L", 10.0, 1e-12),
     ("igf1", "ng/mL", "nmol/L", 0.1307, 0.0001),
     ("igfbp3", "mg/L", "nmol/L", 34.84, 0.005),
@@ -171,7 +171,7 @@ def test_convert_is_vectorised_and_keeps_nan() -> None:
     out = convert(values, "mg/dL", "umol/L", "bilirubin")
     assert out.dtype == np.float64
     assert np.isnan(out[1])
-    np.testing.assert_allclose(out[[0, 2, 3]], np.array([1.0, 2.5, 0.0]) * 17.10396, rtol=1e-5)
+    np.testing.assert_allclose(out[[0, 2, 3]], np.array([1.0, 2.5, 0.0]) * 17.1, rtol=1e-12)
     assert values[0] == 1.0  # input untouched
 
 
