@@ -38,6 +38,9 @@ def test_assess_si_patient_in_browser(live: Live) -> None:
         page.wait_for_selector("#history")
         assert "10 (C)" in page.text_content("#history tbody")
         shot(page, "patient-history")
+        page.goto(live.url + "/patients")
+        assert "TEST-001" in page.text_content("#patients")
+        shot(page, "patients")
         assert page.csp_errors == []  # type: ignore[attr-defined]
 
 
