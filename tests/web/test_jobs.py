@@ -103,3 +103,36 @@ def test_bad_simulation_requests_are_422(client: httpx.Client, body: dict[str, A
     r = client.post("/api/v1/simulations", json=body)
     assert r.status_code == 422
     assert r.json()["field"] == next(iter(body))
+
+
+SCENARIO = """name = "two days of mecasermin"
+[patient]
+state = "child_pugh_a"
+[simulation]
+days = 2
+[[regimen]]
+product = "mecasermin"
+dose_ug_per_kg = 40
+interval_hours = 12
+"""
+
+
+def test_scenario_file_runs(client: httpx.Client) -> None:
+    r = client.post("/api/v1/simulations/scenario", content=SCENARIO.encode(),
+                    headers={"content-type": "text/plain"})
+    assert r.status_code == 202, r.text
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert "trajectories.svg" in job["files"]
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("name = [", "not valid TOML"),
+    ("[patient]\nstate = 'sick'\n", "patient.state"),
+    ("[simulation]\ndays = 3000\n", "at most 365"),
+])
+def test_bad_scenario_files_are_422(client: httpx.Client, text: str, needle: str) -> None:
+    r = client.post("/api/v1/simulations/scenario", content=text.encode(),
+                    headers={"content-type": "text/plain"})
+    assert r.status_code == 422
+    assert needle in r.json()["detail"]

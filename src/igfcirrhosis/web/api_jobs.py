@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
@@ -17,7 +18,12 @@ from igfcirrhosis.web.jobs import result_dir
 from igfcirrhosis.web.plan_form import CHOICES, build_plan
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
 from igfcirrhosis.web.schemas import Id, JobIn, JobOut, SimulationIn
-from igfcirrhosis.web.simulation_jobs import simulation_work
+from igfcirrhosis.web.simulation_jobs import (
+    MAX_PATIENTS,
+    scenario_from_toml,
+    scenario_work,
+    simulation_work,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
 KINDS = {"analyses": "analysis", "simulations": "simulation"}
@@ -123,6 +129,33 @@ def post_simulation(request: Request, body: SimulationIn) -> dict[str, Any]:
                   ("trial" if body.population else "simulation") + f": {body.state}",
                   body.model_dump())
     request.app.state.jobs.submit(job.id, simulation_work(body))
+    return job_dict(request, job)
+
+
+SCENARIO_BODY = {"requestBody": {"required": True, "content": {
+    "text/plain": {"schema": {"type": "string"}}}}}
+
+
+@router.post("/simulations/scenario", response_model=JobOut, status_code=202,
+             responses=PROBLEM_RESPONSES, openapi_extra=SCENARIO_BODY)
+async def post_scenario(
+    request: Request,
+    population: int = Query(0, ge=0, le=MAX_PATIENTS,
+                            description="0: one patient; N > 0: a virtual trial of the "
+                            "scenario's arms."),
+    seed: int = Query(1, ge=0, le=2**31 - 1),
+) -> dict[str, Any]:
+    """Simulate a scenario TOML file (the format of ``igfc simulate``) sent as the body."""
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProblemError(422, "scenario: not UTF-8 text", field="body", value=None) from None
+    sc = await run_in_threadpool(scenario_from_toml, text)
+    job = new_job(request, "simulation", ("trial" if population else "simulation")
+                  + f": {sc.name}"[:180], {"scenario": text, "population": population,
+                                            "seed": seed})
+    request.app.state.jobs.submit(job.id, scenario_work(sc, population, seed))
     return job_dict(request, job)
 
 

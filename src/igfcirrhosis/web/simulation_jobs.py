@@ -1,13 +1,18 @@
-"""Simulation jobs: a scenario built from the form (state + regimen), one patient or a small
-virtual trial, run with :mod:`igfcirrhosis.model` in the background."""
+"""Simulation jobs: a scenario built from the form (state + regimen) or read from an uploaded
+scenario TOML, one patient or a small virtual trial, run with :mod:`igfcirrhosis.model`."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
-from igfcirrhosis.web.jobs import Progress
+from igfcirrhosis.web.jobs import Progress, Work
+from igfcirrhosis.web.problems import ProblemError
 from igfcirrhosis.web.schemas import SimulationIn
+
+MAX_DAYS = 365.0
+MAX_PATIENTS = 200
 
 
 def scenario_mapping(spec: SimulationIn) -> dict[str, Any]:
@@ -27,13 +32,31 @@ def scenario_mapping(spec: SimulationIn) -> dict[str, Any]:
     return data
 
 
-def simulation_work(spec: SimulationIn) -> Any:
+def scenario_from_toml(text: str) -> Any:
+    """A validated scenario from TOML text (422 naming the key; horizon capped for the web)."""
+    from igfcirrhosis.model.scenario import ScenarioError, parse_scenario
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(422, f"scenario: not valid TOML ({exc})", field="body",
+                           value=None) from None
+    try:
+        sc = parse_scenario(data)
+    except ScenarioError as exc:
+        raise ProblemError(422, f"scenario: {exc}", field="body", value=None) from None
+    if sc.days > MAX_DAYS:
+        raise ProblemError(422, f"scenario: simulation.days = {sc.days:g}: at most "
+                           f"{MAX_DAYS:g} in the web app (use igfc simulate)",
+                           field="simulation.days", value=sc.days)
+    return sc
+
+
+def scenario_work(sc: Any, population: int, seed: int) -> Work:
     def work(out: Path, progress: Progress) -> str | None:
-        from igfcirrhosis.model.scenario import parse_scenario
         from igfcirrhosis.model.summary import dump
 
-        sc = parse_scenario(scenario_mapping(spec))
-        if spec.population == 0:
+        if population == 0:
             from igfcirrhosis.model.simulate import simulate_scenario
 
             progress(0.1, "simulating")
@@ -46,12 +69,18 @@ def simulation_work(spec: SimulationIn) -> Any:
 
         def advance(k: int) -> None:
             done[0] += k
-            progress(0.95 * done[0] / spec.population, f"{done[0]}/{spec.population} patients")
+            progress(0.95 * done[0] / population, f"{done[0]}/{population} patients")
 
-        metrics = run_trial(sc, spec.population, spec.seed, workers=1, progress=advance)
-        summary = trial_summary(sc, metrics, spec.population, spec.seed, sc.days)
+        metrics = run_trial(sc, population, seed, workers=1, progress=advance)
+        summary = trial_summary(sc, metrics, population, seed, sc.days)
         summary["files"] = write_trial(sc, metrics, out, True)
         dump(summary, out / "summary.json")
-        return f"virtual trial of {spec.population} patients, {len(sc.arms)} arms"
+        return f"virtual trial of {population} patients, {len(sc.arms)} arms"
 
     return work
+
+
+def simulation_work(spec: SimulationIn) -> Work:
+    from igfcirrhosis.model.scenario import parse_scenario
+
+    return scenario_work(parse_scenario(scenario_mapping(spec)), spec.population, spec.seed)
