@@ -54,6 +54,8 @@ def test_run_simulation_and_see_plot(live: Live) -> None:
         page.wait_for_function("document.querySelector('img.sim-plot').naturalWidth > 0")
         assert img.get_attribute("src").endswith("trajectories.svg")
         shot(page, "simulate")
+        page.click("#sim-link")
+        page.wait_for_selector("#job-figures img[src$='trajectories.svg']")
         page.goto(live.url + "/evidence")
         assert page.is_visible("#igf-diagram")
         shot(page, "evidence")

@@ -16,6 +16,8 @@
       document.getElementById("sim-progress").value = j.progress;
       document.getElementById("sim-message").textContent = j.message || "";
     });
+    const link = document.getElementById("sim-link");
+    link.href = "/simulations/" + done.id; link.hidden = false;
     const base = "/api/v1/simulations/" + done.id + "/files/";
     for (const f of done.files) {
       if (f.endsWith(".svg")) figs.append(el("figure", {}, el("img", { src: base + f, alt: f, class: "sim-plot" }), el("figcaption", { text: f })));
