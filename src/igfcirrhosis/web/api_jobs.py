@@ -26,7 +26,6 @@ from igfcirrhosis.web.simulation_jobs import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
-KINDS = {"analyses": "analysis", "simulations": "simulation"}
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               "frame-ancestors 'none'; sandbox")
 
