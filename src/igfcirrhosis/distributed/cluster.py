@@ -1,0 +1,60 @@
+"""Getting a Dask client: connect to a scheduler by address, or start a small local cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from igfcirrhosis.distributed.errors import DistributedError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+#: Seconds to wait for a scheduler to answer before giving up.
+CONNECT_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def dask_client(
+    scheduler: str | None = None, *, n_workers: int = 2, timeout_s: float = CONNECT_TIMEOUT_S
+) -> Iterator[Client]:
+    """A client for the scheduler at ``scheduler`` (``tcp://host:8786``), or, without an
+    address, for a local cluster of ``n_workers`` single-threaded processes; both are closed
+    on exit. Raises :class:`DistributedError` naming the address when it cannot connect."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        with (
+            LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=timeout_s)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise DistributedError(
+            f"cannot connect to the Dask scheduler at {scheduler!r} within {timeout_s:g} s "
+            f"({exc}); check the address (tcp://HOST:PORT) and that `dask scheduler` is running"
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def require_workers(client: Client, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise :class:`DistributedError` when no worker joins ``client``'s scheduler in time."""
+    try:
+        client.wait_for_workers(1, timeout=timeout_s)
+    except TimeoutError:
+        raise DistributedError(
+            f"the Dask scheduler at {client.scheduler.address!r} has no workers after "
+            f"{timeout_s:g} s; start some with `dask worker {client.scheduler.address}`"
+        ) from None
