@@ -27,9 +27,9 @@ from igfcirrhosis.domain.scores_common import (
     as_float,
     full_shape,
     labels_from_codes,
+    points_banded,
     points_higher_worse,
     points_lower_worse,
-    snap,
 )
 from igfcirrhosis.domain.scores_meld import meld, meld_3, meld_na
 from igfcirrhosis.domain.scores_reference import reference_row_scores
@@ -136,10 +136,24 @@ def _bilirubin_points(bili_mg_dl: FloatArray, cholestatic: FloatArray) -> FloatA
     if cholestatic.ndim == 0 and not np.isnan(cholestatic):
         edges = _BILI_EDGES_CHOLESTATIC if cholestatic == 1 else _BILI_EDGES
         return points_higher_worse(bili_mg_dl, *edges)
-    # per row: edges + cholestatic * (cholestatic edges - edges); NaN flag -> NaN edges
-    (lo, hi), (clo, chi) = _BILI_EDGES, _BILI_EDGES_CHOLESTATIC
-    return points_higher_worse(bili_mg_dl, lo + cholestatic * (clo - lo),
-                               hi + cholestatic * (chi - hi))
+    if cholestatic.shape != bili_mg_dl.shape or bili_mg_dl.ndim == 0:
+        # per row: edges + cholestatic * (cholestatic edges - edges); NaN flag -> NaN edges
+        (lo, hi), (clo, chi) = _BILI_EDGES, _BILI_EDGES_CHOLESTATIC
+        return points_higher_worse(bili_mg_dl, lo + cholestatic * (clo - lo),
+                                   hi + cholestatic * (chi - hi))
+    # the same, computed on the (few) flagged rows only: 1 -> cholestatic edges, NaN -> NaN
+    pts = points_higher_worse(bili_mg_dl, *_BILI_EDGES)
+    rows = np.nonzero(cholestatic)
+    if rows[0].size:
+        pts[rows] = (points_higher_worse(bili_mg_dl[rows], *_BILI_EDGES_CHOLESTATIC)
+                     + cholestatic[rows] * 0.0)
+    return pts
+
+
+def _into(op: np.ufunc, a: FloatArray, b: FloatArray) -> FloatArray:
+    """``op(a, b)``, written into ``a`` when it has the result's shape."""
+    out = a if a.shape == np.broadcast_shapes(a.shape, b.shape) else None
+    return np.asarray(op(a, b, out=out), dtype=np.float64)
 
 
 def _class_codes(points: FloatArray, b_from: float, c_from: float) -> NDArray[np.int8]:
@@ -207,10 +221,18 @@ def child_pugh(
         p_coag = points_higher_worse(pt_a, *_PT_EDGES)
     elif pt_prolongation_s is None or not np.isnan(inr_a).any():
         p_coag = points_higher_worse(inr_a, *_INR_EDGES)
+    elif inr_a.shape == pt_a.shape and inr_a.ndim:
+        # PT prolongation only where the INR is missing (the same as the np.where below)
+        p_coag = points_higher_worse(inr_a, *_INR_EDGES)
+        rows = np.nonzero(np.isnan(inr_a))
+        p_coag[rows] = points_higher_worse(pt_a[rows], *_PT_EDGES)
     else:
         p_coag = np.where(np.isnan(inr_a), points_higher_worse(pt_a, *_PT_EDGES),
                           points_higher_worse(inr_a, *_INR_EDGES))
-    total = full_shape(p_bili + p_alb + p_coag + asc + enc, shape)
+    total = np.asarray(p_bili + p_alb)  # summed left to right, in place where shapes allow
+    for part in (p_coag, asc, enc):
+        total = _into(np.add, total, part)
+    total = full_shape(total, shape)
     codes = _class_codes(total, 7.0, 10.0)
     return ChildPughResult(
         points_bilirubin=full_shape(p_bili, shape),
@@ -227,10 +249,9 @@ def child_pugh(
 def albi_grade(value: ArrayLike) -> FloatArray:
     """ALBI grade from the ALBI score (Johnson 2015): 1 if <= -2.60, 2 if <= -1.39, else 3;
     NaN if missing. Edges compared after snapping (exactly -2.60 is grade 1)."""
-    s = snap(np.asarray(value, dtype=np.float64))
-    g = np.add(s > _ALBI_EDGES[0], s > _ALBI_EDGES[1], dtype=np.float64)
-    g += 1.0
-    return np.asarray(g + s * 0.0, dtype=np.float64)
+    # grade 1 + [snap(s) > -2.60] + [snap(s) > -1.39] (thresholds, no snapped copy)
+    return points_banded(np.asarray(value, dtype=np.float64), _ALBI_EDGES[0], True, _ALBI_EDGES[1],
+                   True, lower_worse=False)
 
 
 def albi(
@@ -250,7 +271,10 @@ def albi(
         )
     bili = as_float("bilirubin_umol_l", bilirubin_umol_l, unit="umol/L", strictly_positive=True)
     alb = as_float("albumin_g_l", albumin_g_l, unit="g/L")
-    value = 0.66 * np.log10(bili) + coef * alb
+    value = np.asarray(np.log10(bili))
+    value *= 0.66
+    # value = 0.66 * log10(bili) + coef * alb, in place where the shapes allow
+    value = _into(np.add, value, np.asarray(coef * alb))
     return AlbiResult(value=np.asarray(value, dtype=np.float64), grade=albi_grade(value))
 
 
@@ -275,7 +299,9 @@ def igf_ctp(
     p_bili = full_shape(_bilirubin_points(bili, chol), shape)
     p_alb = full_shape(points_lower_worse(alb, *_ALBUMIN_EDGES), shape)
     p_pt = full_shape(points_higher_worse(pt, *_PT_EDGES), shape)
-    total = p_igf + p_bili + p_alb + p_pt
+    total = p_igf + p_bili
+    total += p_alb
+    total += p_pt
     codes = _class_codes(total, 6.0, 8.0)
     return IgfCtpResult(points_igf1=p_igf, points_bilirubin=p_bili, points_albumin=p_alb,
                         points_pt=p_pt, points=total,
@@ -299,6 +325,18 @@ def mayo_pbc(
     pt = as_float("prothrombin_time_s", prothrombin_time_s, unit="s", strictly_positive=True)
     edm = as_coded("edema", edema, allowed=(0.0, 0.5, 1.0),
                    meaning="0 none, 0.5 untreated or diuretic-responsive, 1 despite diuretics")
-    value = (0.871 * np.log(bili) - 2.53 * np.log(alb) + 0.039 * age + 2.38 * np.log(pt)
-             + 0.859 * edm)
+    # 0.871 ln(bili) - 2.53 ln(alb) + 0.039 age + 2.38 ln(pt) + 0.859 edema, left to right,
+    # in two buffers (the same operations in the same order: bit-identical)
+    value = np.asarray(np.log(bili))
+    value *= 0.871
+    term = np.asarray(np.log(alb))
+    term *= 2.53
+    value = _into(np.subtract, value, term)
+    term = np.asarray(np.multiply(age, 0.039, out=term if term.shape == age.shape else None))
+    value = _into(np.add, value, term)
+    term = np.asarray(np.log(pt, out=term if term.shape == pt.shape else None))
+    term *= 2.38
+    value = _into(np.add, value, term)
+    term = np.asarray(np.multiply(edm, 0.859, out=term if term.shape == edm.shape else None))
+    value = _into(np.add, value, term)
     return MayoPbcResult(value=np.asarray(value, dtype=np.float64))

@@ -15,6 +15,7 @@ Conventions (used by every score in :mod:`igfcirrhosis.domain.scores`):
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -95,15 +96,28 @@ def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: st
     lo = float(np.fmin.reduce(flat, initial=np.inf))
     hi = float(np.fmax.reduce(flat, initial=-np.inf))
     evenly = all(abs(b - a - step) < 1e-12 for a, b in itertools.pairwise(codes))
-    if evenly and (lo >= codes[0] or lo == np.inf) and (hi <= codes[-1] or hi == -np.inf):
-        q = (flat - codes[0]) / step
-        if np.array_equal(q, np.rint(q), equal_nan=True):
-            return arr
+    in_range = (lo >= codes[0] or lo == np.inf) and (hi <= codes[-1] or hi == -np.inf)
+    if evenly and in_range and _on_grid(flat, codes[0], step):
+        return arr
     ok = np.isnan(arr)
     for code in allowed:
         ok |= arr == code
     _first_bad(name, arr, ~ok, f"one of {', '.join(f'{c:g}' for c in allowed)} ({meaning})")
     return arr
+
+
+def _on_grid(flat: FloatArray, first: float, step: float) -> bool:
+    """True if every non-NaN element is ``first + k * step`` for an integer k (the caller has
+    checked the range). One scaled copy, rounded in place; NaN is counted, not compared."""
+    if step == 1.0 and float(first).is_integer():
+        q = np.rint(flat)  # flags 0/1, points 1/2/3: on the grid means an integer
+    else:
+        q = flat - first
+        q /= step
+        flat = q.copy()
+        np.rint(q, out=q)
+    differ = np.count_nonzero(np.not_equal(q, flat, out=np.empty(flat.shape, dtype=bool)))
+    return bool(differ == 0 or differ == int(np.count_nonzero(np.isnan(flat))))
 
 
 def snap(x: FloatArray) -> FloatArray:
@@ -117,10 +131,75 @@ def round_half_up(x: FloatArray, decimals: int = 0) -> FloatArray:
     ``round_half_up(2.5) == 3``, ``round_half_up(0.15 * 10) == 2``, ``round_half_up(-2.5) == -3``.
     The value is first snapped to :data:`SNAP_DECIMALS` decimals (after scaling) so that a
     computed 24.499999999999996 whose exact value is 24.5 rounds to 25. NaN stays NaN.
+    (Computed in place in one buffer: the same operations as
+    ``copysign(floor(|round(x * 10**decimals, 9)| + 0.5), y) / 10**decimals``.)
     """
     scale = 10.0**decimals
-    y = np.round(np.asarray(x, dtype=np.float64) * scale, SNAP_DECIMALS)
-    return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.round(x * scale if decimals else x, SNAP_DECIMALS)
+    if y.ndim == 0:
+        return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
+    out = np.abs(y)
+    out += 0.5
+    np.floor(out, out=out)
+    np.copysign(out, y, out=out)
+    if decimals:
+        out /= scale
+    return out
+
+
+@lru_cache(maxsize=256)
+def _threshold(edge: float, strict: bool) -> float:
+    """The smallest double ``t`` with ``round(t, SNAP_DECIMALS) >= edge`` (``> edge`` if
+    ``strict``). ``np.round(x, 9)`` is non-decreasing in ``x`` (a multiplication, ``rint`` and a
+    division, each monotone), so ``snap(x) >= edge`` holds exactly when ``x >= t``: the table
+    comparisons need no snapped copy (tests/scores/test_scores_edge_thresholds.py)."""
+
+    def holds(key: int) -> bool:
+        s = float(np.round(np.array([_from_key(key)]), SNAP_DECIMALS)[0])
+        return s > edge if strict else s >= edge
+
+    lo, hi = _key(edge - 1.0 - abs(edge) * 1e-6), _key(edge + 1.0 + abs(edge) * 1e-6)
+    assert not holds(lo) and holds(hi)
+    while hi - lo > 1:  # invariant: not holds(lo), holds(hi)
+        mid = (lo + hi) // 2
+        if holds(mid):
+            hi = mid
+        else:
+            lo = mid
+    return _from_key(hi)
+
+
+def _key(x: float) -> int:
+    """An integer that orders doubles as their values do (adjacent doubles differ by 1)."""
+    bits = int(np.array(x, dtype=np.float64).view(np.int64))
+    return bits if bits >= 0 else -(bits & 0x7FFF_FFFF_FFFF_FFFF)
+
+
+def _from_key(key: int) -> float:
+    bits = key if key >= 0 else (-key) | -0x8000_0000_0000_0000
+    return float(np.array(bits, dtype=np.int64).view(np.float64))
+
+
+def points_banded(x: FloatArray, first: float, first_strict: bool, second: float,
+            second_strict: bool, lower_worse: bool) -> FloatArray:
+    """1 + [snap(x) passes the first edge] + [passes the second], NaN where x is NaN. Passing
+    an edge upwards is ``snap(x) >= edge`` (``>`` if strict); downwards (``lower_worse``) it
+    is ``snap(x) < edge`` (``<=`` if strict). Comparisons against precomputed thresholds
+    (:func:`_threshold`) in int8, one float64 result: no snapped copy of ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    if lower_worse:  # snap(x) <= e  <=>  not snap(x) > e  <=>  x < threshold(e, strict=True)
+        m = np.less(x, _threshold(first, first_strict)).view(np.int8)
+        m += np.less(x, _threshold(second, second_strict)).view(np.int8)
+    else:
+        m = np.greater_equal(x, _threshold(first, first_strict)).view(np.int8)
+        m += np.greater_equal(x, _threshold(second, second_strict)).view(np.int8)
+    m += 1
+    pts = m.astype(np.float64)
+    if pts.ndim == 0:
+        return np.asarray(pts + x * 0.0, dtype=np.float64)
+    np.copyto(pts, x, where=np.isnan(x))
+    return pts
 
 
 def _nan_where_nan(pts: FloatArray, value: FloatArray, *edges: FloatArray | float) -> FloatArray:
@@ -138,6 +217,8 @@ def points_higher_worse(
 ) -> FloatArray:
     """1 point below ``low``, 2 points on the closed interval [low, high], 3 points above
     ``high``; NaN where ``x`` (or a threshold) is NaN. Branch-free (bool arithmetic)."""
+    if not isinstance(low, np.ndarray) and not isinstance(high, np.ndarray):
+        return points_banded(x, float(low), False, float(high), True, lower_worse=False)
     s = snap(x)
     pts = np.add(s >= low, s > high, dtype=np.float64)
     pts += 1.0
@@ -147,10 +228,7 @@ def points_higher_worse(
 def points_lower_worse(x: FloatArray, high: float, low: float) -> FloatArray:
     """1 point above ``high``, 2 points on the closed interval [low, high], 3 points below
     ``low``; NaN where ``x`` is NaN."""
-    s = snap(x)
-    pts = np.add(s <= high, s < low, dtype=np.float64)
-    pts += 1.0
-    return _nan_where_nan(pts, s)
+    return points_banded(x, float(high), True, float(low), False, lower_worse=True)
 
 
 def labels_from_codes(codes: NDArray[np.int8], labels: tuple[str, ...]) -> ObjectArray:

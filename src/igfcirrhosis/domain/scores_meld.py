@@ -33,13 +33,30 @@ def _meld_labs(
     dial = as_coded("dialysis", dialysis, allowed=(0, 1),
                     meaning="1 = >=2 dialyses or 24 h CVVHD in the past week")
     # dialysis (1) lifts creatinine to the cap; NaN in either propagates (np.maximum)
-    cr_used = np.maximum(np.clip(cr, 1.0, creatinine_max), dial * creatinine_max)
+    cr_used = np.clip(cr, 1.0, creatinine_max)
+    if dial.shape == cr_used.shape and cr_used.ndim:
+        rows = np.nonzero(dial)  # the same np.maximum, on the rows it can change
+        if rows[0].size:
+            cr_used[rows] = np.maximum(cr_used[rows], dial[rows] * creatinine_max)
+    elif dial.ndim or dial != 0.0:
+        cr_used = np.maximum(cr_used, dial * creatinine_max)
     return np.maximum(bili, 1.0), np.maximum(inr_a, 1.0), cr_used
 
 
 def _meld_core(b: FloatArray, i: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
     """(10 x raw MELD, MELD(i)) with MELD(i) = round-half-up of raw to the tenth, x 10 (OPTN)."""
-    ten_raw = 10.0 * (0.957 * np.log(c) + 0.378 * np.log(b) + 1.120 * np.log(i) + 0.643)
+    # 10 x (0.957 ln c + 0.378 ln b + 1.120 ln i + 0.643): the same operations in the same
+    # order, in two buffers (bit-identical to the one-line expression)
+    ten_raw = np.asarray(np.log(c))
+    ten_raw *= 0.957
+    term = np.asarray(np.log(b))
+    term *= 0.378
+    ten_raw += term
+    np.log(i, out=term)
+    term *= 1.120
+    ten_raw += term
+    ten_raw += 0.643
+    ten_raw *= 10.0
     return ten_raw, round_half_up(ten_raw)
 
 
@@ -81,12 +98,22 @@ def meld_na(
     b, i, c, na = (full_shape(a, shape) for a in (b, i, c, na))
     na_used = np.clip(na, 125.0, 137.0)
     ten_raw, meld_i = _meld_core(b, i, c)
-    d = 137.0 - na_used
-    formula = meld_i + 1.32 * d - 0.033 * meld_i * d
+    d = np.asarray(np.subtract(137.0, na_used))
+    # formula = meld_i + 1.32 d - 0.033 meld_i d, left to right, in two buffers
+    formula = np.asarray(np.multiply(d, 1.32))
+    formula += meld_i
+    term = np.asarray(np.multiply(meld_i, 0.033))
+    term *= d
+    formula -= term
     applies = meld_i > 11.0
     # branch-free select of integers (exact in float): meld_i + applies * (rounded - meld_i)
-    value = np.minimum(meld_i + applies * (round_half_up(formula) - meld_i), 40.0)
-    unrounded = np.asarray(ten_raw + na_used * 0.0)  # NaN where sodium is missing
+    value = round_half_up(formula)
+    value -= meld_i
+    value *= applies
+    value += meld_i
+    np.minimum(value, 40.0, out=value)
+    unrounded = np.multiply(na_used, 0.0, out=d)  # NaN where sodium is missing
+    unrounded += ten_raw
     np.copyto(unrounded, formula, where=applies)
     return MeldResult(value=value, unrounded=unrounded, bilirubin_used=b, inr_used=i,
                       creatinine_used=c, meld_i=meld_i, sodium_used=na_used)
@@ -130,17 +157,35 @@ def meld_3(
     na_used = np.clip(na, 125.0, 137.0)
     alb_used = np.clip(alb, 1.5, 3.5)
     lb, lc = np.log(b), np.log(c)
-    d_na, d_alb = 137.0 - na_used, 3.5 - alb_used
+    d_na, d_alb = np.subtract(137.0, na_used), np.subtract(3.5, alb_used)
     sex_term = 1.33 * fem
     if optn_rules:
         if np.any(young == 1):
             sex_term = np.where(young == 1, 1.33, sex_term)
-        sex_term = sex_term + young * 0.0  # NaN where registered_before_18 is missing
-    unrounded = (sex_term + 4.56 * lb + 0.82 * d_na - 0.24 * d_na * lb + 9.09 * np.log(i)
-                 + 11.14 * lc + 1.85 * d_alb - 1.83 * d_alb * lc + 6.0)
+        if young.ndim or young != 0.0:  # + 0.0 changes nothing (1.33 fem is never -0.0)
+            sex_term = sex_term + young * 0.0  # NaN where registered_before_18 is missing
+    # sex + 4.56 lb + 0.82 d_na - 0.24 d_na lb + 9.09 ln i + 11.14 lc + 1.85 d_alb
+    # - 1.83 d_alb lc + 6, left to right (bit-identical), in two full-size buffers
+    unrounded = np.asarray(np.add(np.broadcast_to(sex_term, shape), np.multiply(lb, 4.56)))
+    term = np.asarray(np.multiply(d_na, 0.82))
+    unrounded += term
+    np.multiply(d_na, 0.24, out=term)
+    term *= lb
+    unrounded -= term
+    np.log(i, out=term)
+    term *= 9.09
+    unrounded += term
+    np.multiply(lc, 11.14, out=term)
+    unrounded += term
+    np.multiply(d_alb, 1.85, out=term)
+    unrounded += term
+    np.multiply(d_alb, 1.83, out=term)
+    term *= lc
+    unrounded -= term
+    unrounded += 6.0
     unrounded = full_shape(unrounded, shape)
     value = round_half_up(unrounded)
     if optn_rules:
-        value = np.clip(value, 6.0, 40.0)
+        np.clip(value, 6.0, 40.0, out=value)
     return MeldResult(value=value, unrounded=unrounded, bilirubin_used=b, inr_used=i,
                       creatinine_used=c, sodium_used=na_used, albumin_used=alb_used)
