@@ -55,10 +55,12 @@ class StepContext:
         return self.plan.outcome.time_unit
 
     def say(self, key: str, **kwargs: Any) -> str:
-        """A report sentence in the plan's language (see :mod:`.messages`)."""
+        """A report sentence, always in English so that results.json does not depend on the
+        language; it remembers its key, and the report says it in its own language
+        (:func:`igfcirrhosis.analysis.messages.localize`)."""
         from igfcirrhosis.analysis.messages import text
 
-        return text(key, self.plan.language, **kwargs)
+        return text(key, "en", **kwargs)
 
     def unit(self, column: str) -> str | None:
         return self.data.units.get(column)

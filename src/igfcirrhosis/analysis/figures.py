@@ -2,10 +2,16 @@
 
 SVG output is made reproducible (fixed hash salt, no date metadata) so a figure drawn twice is
 byte-identical; the report embeds the SVG inline.
+
+Figures are drawn in English; :func:`save_figure` with ``language="zh"`` translates every label
+it knows (:data:`FIGURE_LABELS_EN`, patterns keyed like ``messages_zh.FIGURE_LABELS_ZH``) and sets
+a CJK font (:func:`cjk_font`) as fallback after DejaVu Sans. Without a CJK font the labels stay
+English (never tofu boxes) and the report says so.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +19,110 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PNG_DPI = 300
+
+#: CJK fonts in order of preference (the Debian packages fonts-noto-cjk, fonts-wqy-microhei,
+#: fonts-wqy-zenhei, fonts-arphic-uming and fonts-droid-fallback provide them)
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "Noto Sans CJK JP",
+)
+
+#: every English label the figures draw, as patterns ({name} matches any text); the Chinese
+#: catalogue is messages_zh.FIGURE_LABELS_ZH with the same keys and placeholders
+FIGURE_LABELS_EN: dict[str, str] = {
+    "schoenfeld_x": "Time ({scale} scale)",
+    "time_unit": "Time ({unit})",
+    "time": "Time",
+    "survival_probability": "Survival probability",
+    "number_at_risk": "Number at risk",
+    "cum_events": "Cumulative number of events",
+    "cum_censored": "Cumulative number censored",
+    "logrank_p": "Log-rank {p}",
+    "hazard_ratio": "Hazard ratio",
+    "harrell_c": "Harrell's C (95% CI)",
+    "base_model": "base model",
+    "full_model": "full model",
+    "maxstat_y": "standardised log-rank statistic",
+    "maxstat_title": "cut-point {cut} (maximally selected log-rank statistic)",
+    "cut_km_title": "{marker} split at the data-derived cut-point {cut} (no p-value: optimistic)",
+    "one_minus_spec": "1 - specificity",
+    "sensitivity": "sensitivity",
+    "specificity": "specificity",
+    "proportion_exact": "proportion (95% exact CI)",
+    "proportion_cp": "proportion ({level}% Clopper-Pearson CI)",
+    "auc_label": "{marker} (AUC {auc})",
+    "roc_title": "ROC: {outcome}",
+    "youden_label": "Youden cut-point {cut}",
+    "cumulative_incidence": "Cumulative incidence",
+    "odds_ratio": "odds ratio",
+    "odds_ratios_title": "odds ratios: {outcome}",
+    "patients": "patients",
+    "mean_difference": "mean difference",
+    "mean": "mean",
+    "logistic": "logistic",
+    "either": "either",
+    "both": "both",
+    "all": "all",
+    "risk_table": "risk table",
+    "cause_transplant": "{group}, transplant",
+    "cause_death": "{group}, death",
+    "cause_code": "{group}, cause {code}",
+    "schoenfeld_title": "{name}: Schoenfeld test {p}",
+    "schoenfeld_y": "Beta(t) for {name}",
+    "schoenfeld_resid": "scaled Schoenfeld residual",
+    "coefficient": "coefficient",
+}
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first installed font of :data:`CJK_FONTS` (matplotlib's font list), or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def figure_label(label: str, language: str = "en") -> str:
+    """One figure label in ``language`` (unchanged when no pattern matches)."""
+    from igfcirrhosis.analysis import messages
+
+    lang = messages.normalize_language(language)
+    if lang == "en" or not label.strip():
+        return label
+    target = messages.FIGURE_LABELS[lang]
+    found = messages.translate_pattern(label, FIGURE_LABELS_EN, target, lang)
+    return label if found is None else found
+
+
+def localize_figure(fig: Figure, language: str = "en") -> bool:
+    """Translate the labels of ``fig`` into ``language`` in place, with a CJK font for Chinese.
+
+    Returns False (and leaves the figure English) when Chinese is asked for and no CJK font is
+    installed, so that no label is drawn as empty boxes."""
+    from matplotlib.text import Text
+
+    from igfcirrhosis.analysis import messages
+
+    lang = messages.normalize_language(language)
+    if lang == "en":
+        return True
+    font = cjk_font()
+    if font is None:
+        return False
+    for txt in fig.findobj(Text):
+        label = txt.get_text()
+        new = figure_label(label, lang)
+        if new != label:
+            txt.set_text(new)
+        txt.set_fontfamily(["DejaVu Sans", font])
+    return True
 
 
 def new_figure(width: float = 6.4, height: float = 4.6) -> Figure:
@@ -25,10 +135,14 @@ def new_figure(width: float = 6.4, height: float = 4.6) -> Figure:
     return Figure(figsize=(width, height))
 
 
-def save_figure(fig: Figure, directory: Path, stem: str) -> tuple[Path, Path, str]:
-    """Write ``stem.svg`` and ``stem.png`` (300 dpi); return both paths and the SVG text."""
+def save_figure(
+    fig: Figure, directory: Path, stem: str, language: str = "en"
+) -> tuple[Path, Path, str]:
+    """Write ``stem.svg`` and ``stem.png`` (300 dpi) with labels in ``language`` (see
+    :func:`localize_figure`); return both paths and the SVG text."""
     import matplotlib
 
+    localize_figure(fig, language)
     directory.mkdir(parents=True, exist_ok=True)
     svg_path, png_path = directory / f"{stem}.svg", directory / f"{stem}.png"
     with matplotlib.rc_context({"svg.hashsalt": "igfcirrhosis", "svg.fonttype": "path"}):
@@ -84,8 +198,9 @@ def km_figure(km: Any, title: str | None, *, show_p: bool = True) -> Figure:
     if km.group_col is not None:  # legend entries "1", "bili > 2" rather than "stage=1"
         handles, labels = ax.get_legend_handles_labels()
         prefix = f"{km.group_col}="
+        title = None if km.group_col == "group" else km.group_col
         ax.legend(handles, [lab.removeprefix(prefix) for lab in labels], frameon=False,
-                  loc="upper right", title=None if km.group_col == "group" else km.group_col)  # fmt: skip
+                  loc="upper right", title=title)  # fmt: skip
     ax.set_xticks(times)
     tab = km.risk_table(times)
     names = ["all" if km.group_col is None else str(lab) for lab in km.curves_]

@@ -1,13 +1,50 @@
-"""Every sentence of the report, by key and language (English now; add a catalogue per language).
+"""Every sentence of the report, by key and language: English here, Chinese in :mod:`.messages_zh`.
 
-:func:`text` looks a key up in :data:`CATALOGUES` for ``language`` (default ``"en"``), falling back
-to English, and formats it with the keyword arguments. :data:`METHODS` names each statistical
-method with its reference and the R function it is validated against.
+:func:`text` looks a key up in :data:`CATALOGUES` for ``language`` (default ``"en"``; "zh-CN" and
+"zh_CN" mean "zh"), falling back to English, and formats it with the keyword arguments. It returns
+a :class:`Message`: a plain ``str`` that remembers its key and arguments, so that warnings written
+into results.json in English can be said again in the report's language (:func:`localize`).
+:data:`METHODS` names each statistical method with its reference and the R function it is
+validated against; :data:`TERMS`, :data:`COLUMNS`, :data:`TABLE_NAMES` and :data:`REASONS` hold
+the words, table headers and exclusion reasons the report translates.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+#: report languages; aliases (any case) map onto them
+LANGUAGES = ("en", "zh")
+_ALIASES = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "en-us": "en",
+            "en_us": "en", "en-gb": "en", "en_gb": "en"}  # fmt: skip
+
+
+def normalize_language(language: str | None) -> str:
+    """``"zh-CN"``, ``"zh_CN"`` -> ``"zh"``; None -> ``"en"``; an unknown code raises ValueError."""
+    if not language:
+        return "en"
+    code = language.strip().lower()
+    code = _ALIASES.get(code, code)
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown report language {language!r}; expected one of "
+                         f"{', '.join(LANGUAGES)} (or zh-CN, zh_CN)")  # fmt: skip
+    return code
+
+
+class Message(str):
+    """A formatted sentence that remembers ``key`` and ``kwargs``; otherwise a plain ``str``
+    (JSON writes its text)."""
+
+    key: str
+    kwargs: dict[str, Any]
+
+    def __new__(cls, value: str, key: str, kwargs: dict[str, Any]) -> Message:
+        self = super().__new__(cls, value)
+        self.key = key
+        self.kwargs = kwargs
+        return self
+
 
 EN: dict[str, str] = {
     "research_use": (
@@ -125,6 +162,142 @@ EN: dict[str, str] = {
     "sum_table1_trend": "; trend (Jonckheere-Terpstra) {p}",
     "not_reached": "not reached",
     "table_files": "Table files",
+    "ci95": "95% CI",
+    "cause_n": "cause {code}",
+    "rule_combined": "{combine}: {rules}",
+    "list_sep": "; ",
+    "label_sep": ": ",
+    "full_stop": ".",
+    "col_method": "method",
+    "col_r_equivalent": "R equivalent (validated against)",
+    "timings": "Timings (s)",
+    "no_cjk_font": "No CJK font was found, so the figures keep their English labels (install "
+    "fonts-noto-cjk or fonts-droid-fallback and run again).",
+    "software_on": "igfcirrhosis {version}; Python {python} on {system} {machine}",
+    "plan_hash": "{file} (SHA-256 {sha}…)",
+}
+
+#: words that arrive as arguments of a sentence (small-cell groups, model names, tests, units)
+TERMS_EN: dict[str, str] = {
+    "patients": "patients",
+    "events": "events",
+    "cases": "cases",
+    "controls": "controls",
+    "Cox model": "Cox model",
+    "Fine-Gray model": "Fine-Gray model",
+    "unit": "unit",
+    "year": "year",
+    "month": "month",
+    "week": "week",
+    "day": "day",
+    "logistic": "logistic",
+    "either": "either",
+    "both": "both",
+    "all": "all",
+    "one-way ANOVA": "one-way ANOVA",
+    "Kruskal-Wallis": "Kruskal-Wallis",
+    "chi-square": "chi-square",
+    "chi-square (Yates)": "chi-square (Yates)",
+    "chi-square (Fisher infeasible)": "chi-square (Fisher infeasible)",
+    "Fisher exact": "Fisher exact",
+    "none (not testable)": "none (not testable)",
+    "none (one category)": "none (one category)",
+    "transplant": "transplant",
+    "death": "death",
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "years": "years",
+}
+
+#: arguments whose value is looked up in TERMS before formatting
+TERM_ARGS = frozenset({"what", "model", "group", "test", "unit", "rule", "cause"})
+
+#: report table headers (the CSV keeps the column name; the report shows both)
+COLUMNS_EN: dict[str, str] = {
+    "variable": "variable", "level": "level", "overall": "overall", "p": "p", "test": "test",
+    "missing": "missing", "type": "type", "statistic": "statistic", "df": "df",
+    "summary_rule": "summary", "shapiro_p_min": "smallest Shapiro-Wilk p",
+    "n_missing": "n missing", "jt_statistic": "Jonckheere-Terpstra statistic",
+    "jt_z": "Jonckheere-Terpstra z", "jt_p": "Jonckheere-Terpstra p", "cuzick_z": "Cuzick z",
+    "cuzick_p": "Cuzick p", "test_rule": "test rule", "min_expected": "smallest expected count",
+    "trend_test": "trend test", "trend_chisq": "trend chi-square", "trend_p": "trend p",
+    "x": "x", "y": "y", "rho": "Spearman rho", "lower": "lower 95% CI",
+    "upper": "upper 95% CI", "n": "n", "group": "group", "events": "events",
+    "median": "median survival", "median_lower": "median, lower 95% CI",
+    "median_upper": "median, upper 95% CI", "time": "time", "n_risk": "number at risk",
+    "n_event": "events", "n_censor": "censored", "surv": "survival probability",
+    "std_err": "standard error", "cum_events": "cumulative events",
+    "cum_censored": "cumulative censored", "covariate": "covariate", "coef": "coefficient",
+    "exp(coef)": "hazard ratio", "se(coef)": "standard error", "z": "z",
+    "lower 0.95": "lower 95% CI", "upper 0.95": "upper 95% CI", "term": "term",
+    "chisq": "chi-square", "model": "model", "C": "C-index", "SE": "standard error",
+    "comparison": "comparison", "difference": "difference", "base": "base model",
+    "full": "full model", "loglik_base": "log-likelihood, base", "loglik_full":
+    "log-likelihood, full", "LR_chisq": "likelihood-ratio chi-square", "C_base": "C, base",
+    "C_full": "C, full", "C_difference_p": "p of the C difference", "marker": "marker",
+    "cutpoint": "cut-point", "p_method": "p-value method", "n_low": "n in low group",
+    "threshold": "threshold", "sensitivity": "sensitivity", "specificity": "specificity",
+    "youden": "Youden index", "direction": "direction", "n_cases": "cases",
+    "n_controls": "controls", "AUC": "AUC", "youden_threshold": "Youden threshold",
+    "markers": "markers", "auc1": "AUC 1", "auc2": "AUC 2", "rule": "rule",
+    "TP": "true positives", "FP": "false positives", "FN": "false negatives",
+    "TN": "true negatives", "sensitivity_lower": "sensitivity, lower 95% CI",
+    "sensitivity_upper": "sensitivity, upper 95% CI",
+    "specificity_lower": "specificity, lower 95% CI",
+    "specificity_upper": "specificity, upper 95% CI", "ppv": "PPV",
+    "ppv_lower": "PPV, lower 95% CI", "ppv_upper": "PPV, upper 95% CI", "npv": "NPV",
+    "npv_lower": "NPV, lower 95% CI", "npv_upper": "NPV, upper 95% CI", "cause": "cause",
+    "estimate": "cumulative incidence", "se": "standard error", "or": "odds ratio",
+    "or_lower": "odds ratio, lower 95% CI", "or_upper": "odds ratio, upper 95% CI",
+}  # fmt: skip
+
+#: report table captions (the CSV file name keeps the English name)
+TABLE_NAMES_EN: dict[str, str] = {
+    "table1": "Table 1", "tests": "tests", "pairs": "correlations", "median": "median survival",
+    "survival": "survival table", "risk_table": "risk table", "coefficients": "coefficients",
+    "global_tests": "global tests", "ph_test": "proportional-hazards test",
+    "concordance": "concordance", "comparisons": "comparisons", "nested": "nested models",
+    "maxstat": "maximally selected log-rank statistic", "youden": "Youden cut-point",
+    "auc": "AUC", "delong": "DeLong test", "accuracy": "diagnostic accuracy",
+    "cif": "cumulative incidence", "gray": "Gray's test", "fine_gray": "Fine-Gray model",
+    "terms": "coefficients", "boxplots": "box plots", "scatter": "scatter plots",
+    "km": "Kaplan-Meier curves", "forest": "forest plot", "km_at_cutpoint":
+    "Kaplan-Meier curves at the cut-point", "roc": "ROC curves", "odds_ratios": "odds ratios",
+    "differences": "differences", "zph": "Schoenfeld residuals", "spearman": "Spearman correlation",
+    "survival_at": "survival at set times", "concordance_comparisons": "comparisons of C",
+    "cumulative_incidence": "cumulative incidence", "gray_tests": "Gray's test",
+    "paired": "paired comparison", "paired_delong": "paired DeLong test",
+}  # fmt: skip
+
+#: text cells of the report tables that are labels, not data (patterns; CSVs keep the English)
+CELLS_EN: dict[str, str] = {
+    "median_iqr": "median (IQR)",
+    "mean_sd": "mean (SD)",
+    "n_pct_level": "{level}, n (%)",
+    "n_pct": "n (%)",
+    "n_missing": "n (missing {column}: {n})",
+    "continuous": "continuous",
+    "categorical": "categorical",
+    "paired_t": "paired t",
+    "wilcoxon": "Wilcoxon signed-rank (V)",
+    "trend_props": "trend in proportions of {level}",
+    "global": "GLOBAL",
+    "intercept": "(Intercept)",
+    "shapiro_rule": "shapiro-wilk-per-group",
+    "fisher_rule": "expected<5->fisher",
+    "either_rule": "either: {rules}",
+    "both_rule": "both: {rules}",
+}
+
+#: exclusion reasons written by the analysis (patterns: {name} matches any text)
+REASONS_EN: dict[str, str] = {
+    "missing": "missing {columns}",
+    "filter": "analysis filter {expr} is {what}",
+    "level": "{column} = {value} is not one of the levels ({levels})",
+    "undetermined": "outcome undetermined: {event} = 0 with follow-up <= {within} "
+    "(censored before the horizon)",
+    "outcome_within": "{event} within {within}",
 }
 
 #: method key -> (name and reference, R equivalent)
@@ -257,9 +430,18 @@ TYPE_NAMES_EN = {
     "paired": "Paired comparison",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
-METHODS: dict[str, dict[str, tuple[str, str]]] = {"en": METHODS_EN}
-TYPE_NAMES: dict[str, dict[str, str]] = {"en": TYPE_NAMES_EN}
+from igfcirrhosis.analysis import messages_zh as _zh  # noqa: E402  (pure data, no cycle)
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh": _zh.ZH}
+METHODS: dict[str, dict[str, tuple[str, str]]] = {"en": METHODS_EN, "zh": _zh.METHODS_ZH}
+TYPE_NAMES: dict[str, dict[str, str]] = {"en": TYPE_NAMES_EN, "zh": _zh.TYPE_NAMES_ZH}
+TERMS: dict[str, dict[str, str]] = {"en": TERMS_EN, "zh": _zh.TERMS_ZH}
+COLUMNS: dict[str, dict[str, str]] = {"en": COLUMNS_EN, "zh": _zh.COLUMNS_ZH}
+TABLE_NAMES: dict[str, dict[str, str]] = {"en": TABLE_NAMES_EN, "zh": _zh.TABLE_NAMES_ZH}
+REASONS: dict[str, dict[str, str]] = {"en": REASONS_EN, "zh": _zh.REASONS_ZH}
+CELLS: dict[str, dict[str, str]] = {"en": CELLS_EN, "zh": _zh.CELLS_ZH}
+#: figure labels; the English patterns are igfcirrhosis.analysis.figures.FIGURE_LABELS_EN
+FIGURE_LABELS: dict[str, dict[str, str]] = {"zh": _zh.FIGURE_LABELS_ZH}
 
 
 def fmt_p(p: float | None) -> str:
@@ -271,16 +453,121 @@ def fmt_p(p: float | None) -> str:
     return f"p = {p:.2g}" if p < 0.01 else f"p = {p:.3f}".rstrip("0").rstrip(".")
 
 
-def text(key: str, language: str = "en", **kwargs: Any) -> str:
-    """The sentence ``key`` in ``language`` (English if missing there), formatted."""
-    cat = CATALOGUES.get(language, EN)
-    template = cat.get(key, EN[key])
-    return template.format(**kwargs) if kwargs else template
+def _lang(language: str | None) -> str:
+    try:
+        return normalize_language(language)
+    except ValueError:
+        return "en"
+
+
+def term(word: str, language: str = "en") -> str:
+    """``word`` (a key of :data:`TERMS_EN`) in ``language``; any other word unchanged."""
+    return TERMS.get(_lang(language), TERMS_EN).get(word, word)
+
+
+def text(key: str, language: str = "en", **kwargs: Any) -> Message:
+    """The sentence ``key`` in ``language`` (English if missing there), formatted; arguments named
+    in :data:`TERM_ARGS` are translated first (``what="patients"`` -> 例患者)."""
+    lang = _lang(language)
+    template = CATALOGUES[lang].get(key, EN[key])
+    if not kwargs:
+        return Message(template, key, {})
+    shown = kwargs
+    if lang != "en":
+        shown = {k: term(v, lang) if k in TERM_ARGS and isinstance(v, str) else v
+                 for k, v in kwargs.items()}  # fmt: skip
+    return Message(template.format(**shown), key, dict(kwargs))
 
 
 def method(key: str, language: str = "en") -> tuple[str, str]:
-    return METHODS.get(language, METHODS_EN).get(key, METHODS_EN[key])
+    return METHODS[_lang(language)].get(key, METHODS_EN[key])
 
 
 def type_name(kind: str, language: str = "en") -> str:
-    return TYPE_NAMES.get(language, TYPE_NAMES_EN).get(kind, TYPE_NAMES_EN[kind])
+    return TYPE_NAMES[_lang(language)].get(kind, TYPE_NAMES_EN[kind])
+
+
+def column(name: str, language: str = "en") -> str:
+    """A table header in ``language``; a data column name (not in :data:`COLUMNS_EN`) as is."""
+    return COLUMNS[_lang(language)].get(name, name)
+
+
+def table_name(name: str, language: str = "en") -> str:
+    return TABLE_NAMES[_lang(language)].get(name, name)
+
+
+def pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching what ``template`` formats to: each ``{name}`` or
+    ``{name:spec}`` becomes a named group matching any text."""
+    out, pos = [], 0
+    for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", template):
+        out.append(re.escape(template[pos : m.start()]))
+        out.append(f"(?P<{m.group(1)}>.+?)")
+        pos = m.end()
+    out.append(re.escape(template[pos:]))
+    return re.compile("".join(out) + r"\Z", re.S)
+
+
+def translate_pattern(
+    value: str, english: dict[str, str], target: dict[str, str], language: str
+) -> str | None:
+    """``value`` matched against the templates of ``english`` and written with the same key of
+    ``target`` (arguments in :data:`TERM_ARGS` translated); None if nothing matches."""
+    for key, template in english.items():
+        m = _compiled(template).match(value)
+        if m:
+            args = {k: term(v, language) if k in TERM_ARGS else v
+                    for k, v in m.groupdict().items()}  # fmt: skip
+            return _NO_SPEC.sub(r"{\1}", target[key]).format(**args)
+    return None
+
+
+_NO_SPEC = re.compile(r"\{(\w+):[^}]*\}")  # matched text is formatted as it was
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(template: str) -> re.Pattern[str]:
+    if template not in _PATTERNS:
+        _PATTERNS[template] = pattern(template)
+    return _PATTERNS[template]
+
+
+def localize(sentence: str, language: str = "en") -> str:
+    """A warning written in English by an analysis, in ``language``: a :class:`Message` is
+    formatted again from its key, plain text (read back from results.json) is matched against
+    the warning sentences; anything else is returned unchanged."""
+    lang = _lang(language)
+    if lang == "en":
+        return str(sentence)
+    if isinstance(sentence, Message) and sentence.key in EN:
+        return str(text(sentence.key, lang, **sentence.kwargs))
+    found = translate_pattern(sentence, _WARNINGS_EN, CATALOGUES[lang], lang)
+    return str(sentence) if found is None else found
+
+
+def reason(sentence: str, language: str = "en") -> str:
+    """An exclusion reason (or an outcome label such as "event within 90 days") in
+    ``language``; unchanged when no pattern of :data:`REASONS_EN` matches."""
+    lang = _lang(language)
+    found = None if lang == "en" else translate_pattern(sentence, REASONS_EN, REASONS[lang], lang)
+    return sentence if found is None else found
+
+
+def cell(value: str, language: str = "en") -> str:
+    """A text cell of a report table: a label of :data:`CELLS_EN` or a word of :data:`TERMS_EN`
+    in ``language``; data values unchanged."""
+    lang = _lang(language)
+    if lang == "en":
+        return value
+    if value in TERMS_EN:
+        return term(value, lang)
+    found = translate_pattern(value, CELLS_EN, CELLS[lang], lang)
+    return value if found is None else found
+
+
+#: warnings matched by pattern when they come back as plain text (from a results.json);
+#: the catch-all "{category}: {message}" last
+_WARNINGS_EN = {k: v for k, v in EN.items() if k.startswith("warn_") and k != "warn_stats"}
+_WARNINGS_EN["warn_stats"] = EN["warn_stats"]

@@ -39,8 +39,7 @@ from typing import Any
 
 from igfcirrhosis.analysis.errors import ExpressionError, PlanError
 from igfcirrhosis.analysis.expressions import Expression, parse
-
-LANGUAGES = ("en",)
+from igfcirrhosis.analysis.messages import LANGUAGES, normalize_language
 
 
 @dataclass(frozen=True)
@@ -243,9 +242,11 @@ def parse_plan(
         if k not in _TOP_KEYS:
             raise _unknown(k, k, _TOP_KEYS)
     title = _str("title", raw.get("title", "Cohort analysis"))
-    language = raw.get("language", "en")
-    if language not in LANGUAGES:
-        raise PlanError("language", f"expected one of {LANGUAGES}, got {language!r}")
+    try:  # "zh-CN" and "zh_CN" mean "zh"
+        language = normalize_language(_str("language", raw.get("language", "en")))
+    except ValueError:
+        raise PlanError("language", f"expected one of {LANGUAGES}, got "
+                        f"{raw.get('language')!r}") from None  # fmt: skip
     synthetic = raw.get("synthetic")
     if synthetic is not None and not isinstance(synthetic, bool):
         raise PlanError("synthetic", f"expected true or false, got {synthetic!r}")
@@ -539,7 +540,8 @@ def _default_text(name: str, value: Any) -> str:
 def plan_reference() -> str:
     """Every analysis type with its keys (kind, required or default): the plan's reference."""
     lines = [
-        "Top level: title, language (en), synthetic (true/false), [data], [outcome], [[analysis]]",
+        "Top level: title, language (en, zh), synthetic (true/false), [data], [outcome], "
+        "[[analysis]]",
         "[data]: path (file | package:... | demo:n=..,seed=..), format, data_dictionary, sheet, "
         "id, filter (expression), score (true/false), [data.derive] name = expression, "
         "[data.units] column = unit",

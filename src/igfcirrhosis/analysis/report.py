@@ -1,8 +1,10 @@
 """report.html: one self-contained file (inline CSS and SVG; no script, font or CDN).
 
-Sentences come from :mod:`.messages` in the plan's ``language``; the Jinja2 template lives in
-``igfcirrhosis/report/templates/report.html.j2``. Run metadata (time, Python, platform) is
-written here and never into results.json.
+Sentences come from :mod:`.messages` in the plan's ``language`` (or the one passed in); the
+Jinja2 template lives in ``igfcirrhosis/report/templates/report.html.j2``. Warnings and
+exclusion reasons arrive in English (as in results.json) and are said again in the report's
+language; table headers show the translated name above the CSV column name. Run metadata (time,
+Python, platform) is written here and never into results.json.
 """
 
 from __future__ import annotations
@@ -53,10 +55,11 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def _table(frame: pd.DataFrame) -> dict[str, Any]:
+def _table(frame: pd.DataFrame, lang: str = "en") -> dict[str, Any]:
     return {
-        "columns": [str(c) for c in frame.columns],
-        "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+        "columns": [(messages.column(str(c), lang), str(c)) for c in frame.columns],
+        "rows": [[messages.cell(_cell(v), lang) if isinstance(v, str) else _cell(v) for v in row]
+                 for row in frame.itertuples(index=False, name=None)],  # fmt: skip
     }
 
 
@@ -83,11 +86,27 @@ def render_report(
     from markupsafe import Markup
 
     import igfcirrhosis
+    from igfcirrhosis.analysis.figures import cjk_font
 
-    lang = language or plan.language
+    lang = messages.normalize_language(language or plan.language)
 
     def t(key: str, **kw: Any) -> str:
         return messages.text(key, lang, **kw)
+
+    def say(sentence: str) -> str:
+        return messages.localize(sentence, lang)
+
+    def why(reason: str) -> str:
+        return messages.reason(reason, lang)
+
+    def rows(excluded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**r, "reason": why(r["reason"])} for r in excluded[:MAX_EXCLUDED_SHOWN]]
+
+    def counts(by_reason: dict[str, int]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for reason, n in by_reason.items():
+            out[why(reason)] = out.get(why(reason), 0) + n
+        return out
 
     doc = outcome.results
     data = outcome.data
@@ -100,7 +119,7 @@ def render_report(
             if k not in method_keys:
                 method_keys.append(k)
         for w in entry["warnings"]:
-            warnings_all.append({"analysis": rec.spec.id, "text": w})
+            warnings_all.append({"analysis": rec.spec.id, "text": say(w)})
         excluded = res.excluded if res else []
         analyses.append({
             "id": rec.spec.id,
@@ -111,23 +130,27 @@ def render_report(
             "filter": entry["filter"],
             "n_sentence": t("analysis_n", n_used=entry["n_used"], n_excluded=entry["n_excluded"])
             if res else "",
-            "warnings": entry["warnings"],
+            "warnings": [say(w) for w in entry["warnings"]],
             "summary": summarize(rec.spec.type, entry["results"], lang),
             "methods": [messages.method(k, lang)[0] for k in entry["methods"]],
-            "tables": [{"name": tb["name"], "csv": tb["csv"], **_table(tb["frame"])}
-                       for tb in rec.tables],
-            "figures": [{"name": f["name"], "svg": f["svg"], "png": f["png"],
+            "tables": [{"name": messages.table_name(tb["name"], lang), "csv": tb["csv"],
+                        **_table(tb["frame"], lang)} for tb in rec.tables],
+            "figures": [{"name": messages.table_name(f["name"], lang), "svg": f["svg"],
+                         "png": f["png"],
                          "inline": Markup(f["svg_text"])} for f in rec.figures],
-            "excluded_counts": entry["excluded_by_reason"],
-            "excluded": excluded[:MAX_EXCLUDED_SHOWN],
+            "excluded_counts": counts(entry["excluded_by_reason"]),
+            "excluded": rows(excluded),
             "excluded_more": max(0, len(excluded) - MAX_EXCLUDED_SHOWN),
             "seconds": rec.seconds,
         })  # fmt: skip
+    no_font = lang != "en" and cjk_font() is None and any(a["figures"] for a in analyses)
+    if no_font:  # figures were kept in English rather than drawn as empty boxes
+        warnings_all.append({"analysis": "figures", "text": t("no_cjk_font")})
     versions = _versions()
     now = now or _dt.datetime.now(_dt.UTC)
     d = doc["data"]
     provenance = [
-        (t("prov_plan"), f"{doc['plan']['file']} (SHA-256 {doc['plan']['sha256'][:16]}…)"),
+        (t("prov_plan"), t("plan_hash", file=doc["plan"]["file"], sha=doc["plan"]["sha256"][:16])),
         (t("prov_file"), d["source"]),
         (t("prov_resolved"), data.resolved),
         (t("prov_format"), d["format"]),
@@ -140,8 +163,9 @@ def render_report(
         (t("prov_units"), "; ".join(f"{k}: {v}" for k, v in d["units"].items()) or "—"),
         (t("prov_units_assumed"), ", ".join(d["units_assumed"]) or "—"),
         (t("prov_notes"), " ".join(d["notes"]) or "—"),
-        (t("prov_software"), f"igfcirrhosis {igfcirrhosis.__version__}; Python "
-         f"{versions['python']} on {platform.system()} {platform.machine()}"),
+        (t("prov_software"), t("software_on", version=igfcirrhosis.__version__,
+                               python=versions["python"], system=platform.system(),
+                               machine=platform.machine())),
         (t("prov_run"), now.strftime("%Y-%m-%d %H:%M:%S UTC")),
     ]  # fmt: skip
     env = jinja2.Environment(
@@ -152,19 +176,24 @@ def render_report(
         lstrip_blocks=True,
     )
     tpl = env.get_template("report.html.j2")
+    title = doc["title"]
+    if title.startswith("SYNTHETIC - "):
+        title = f"{t('synthetic_title')} - {title.removeprefix('SYNTHETIC - ')}"
     return tpl.render(
         lang=lang,
+        html_lang="zh-CN" if lang == "zh" else lang,
         t=t,
-        title=doc["title"],
+        no_font=no_font,
+        title=title,
         synthetic=doc["synthetic"],
         provenance=provenance,
         methods_intro=t("methods_intro", version=igfcirrhosis.__version__, **versions),
         methods=[messages.method(k, lang) for k in method_keys],
         analyses=analyses,
         warnings=warnings_all,
-        data_excluded=data.excluded[:MAX_EXCLUDED_SHOWN],
+        data_excluded=rows(data.excluded),
         data_excluded_more=max(0, len(data.excluded) - MAX_EXCLUDED_SHOWN),
-        data_excluded_counts=d["excluded_before_analysis_by_reason"],
+        data_excluded_counts=counts(d["excluded_before_analysis_by_reason"]),
         id_column=data.id_column or "—",
         timings=outcome.timings,
         plan_text=plan.text,

@@ -88,9 +88,16 @@ def run_plan(
     *,
     progress: Progress | None = None,
     data: PreparedData | None = None,
+    language: str | None = None,
 ) -> RunOutcome:
-    """Run ``plan`` and write ``out_dir``/{results.json, report.html, figures/, tables/}."""
+    """Run ``plan`` and write ``out_dir``/{results.json, report.html, figures/, tables/}.
+
+    ``language`` (default: the plan's) sets the report and figure labels only; results.json and
+    the tables are the same in every language."""
+    from igfcirrhosis.analysis.messages import normalize_language
     from igfcirrhosis.analysis.results import dumps
+
+    lang = normalize_language(language or plan.language)
 
     out = Path(out_dir)
     timings: dict[str, float] = {}
@@ -103,7 +110,7 @@ def run_plan(
     for spec in plan.analyses:
         label = f"{spec.id} ({spec.type})"
         with _timed(timings, label, progress):
-            records.append(_run_one(plan, data, spec, out))
+            records.append(_run_one(plan, data, spec, out, lang))
         records[-1].seconds = timings[label]
     with _timed(timings, "results.json", progress):
         doc = build_results(plan, data, records)
@@ -113,12 +120,14 @@ def run_plan(
     with _timed(timings, "report.html", progress):
         from igfcirrhosis.analysis.report import render_report
 
-        html = render_report(plan, outcome)
+        html = render_report(plan, outcome, language=lang)
         (out / "report.html").write_text(html, encoding="utf-8")
     return outcome
 
 
-def _run_one(plan: Plan, data: PreparedData, spec: AnalysisSpec, out: Path) -> AnalysisRecord:
+def _run_one(
+    plan: Plan, data: PreparedData, spec: AnalysisSpec, out: Path, language: str = "en"
+) -> AnalysisRecord:
     from igfcirrhosis.analysis.context import StepContext
     from igfcirrhosis.analysis.figures import save_figure
     from igfcirrhosis.analysis.steps import get_step
@@ -142,7 +151,7 @@ def _run_one(plan: Plan, data: PreparedData, spec: AnalysisSpec, out: Path) -> A
             seen.add(msg)
     rec = AnalysisRecord(spec, "ok", None, res, 0.0)
     for name, fig in res.figures.items():
-        svg, png, svg_text = save_figure(fig, out / "figures", f"{spec.id}_{name}")
+        svg, png, svg_text = save_figure(fig, out / "figures", f"{spec.id}_{name}", language)
         rec.figures.append({"name": name, "svg": f"figures/{svg.name}",
                             "png": f"figures/{png.name}", "svg_text": svg_text})  # fmt: skip
     res.figures.clear()

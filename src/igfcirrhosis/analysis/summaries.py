@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from igfcirrhosis.analysis.messages import fmt_p, text
+from igfcirrhosis.analysis.messages import fmt_p, reason, term, text
 
 Summary = Callable[[dict[str, Any], str], list[str]]
 
@@ -21,9 +21,9 @@ def _km(r: dict[str, Any], lang: str) -> list[str]:
         med = (
             text("not_reached", lang)
             if m["value"] is None
-            else f"{m['value']:g} {m['unit']}"
+            else f"{m['value']:g} {term(m['unit'], lang)}"
             + (
-                f" (95% CI {_g(m['lower'])}-{_g(m['upper'])})"
+                f" ({text('ci95', lang)} {_g(m['lower'])}-{_g(m['upper'])})"
                 if m["lower"] is not None or m["upper"] is not None
                 else ""
             )
@@ -97,7 +97,8 @@ def _cutpoint(r: dict[str, Any], lang: str) -> list[str]:
                 pmethod=ms["p_method"], p=fmt_p(ms["p_value"]))]  # fmt: skip
     y = r.get("youden")
     if y:
-        out.append(text("sum_youden", lang, outcome=y["outcome"], thr=y["threshold"]["value"],
+        out.append(text("sum_youden", lang, outcome=reason(y["outcome"], lang),
+                        thr=y["threshold"]["value"],
                         unit=y["threshold"]["unit"] or "", se=y["sensitivity"],
                         sp=y["specificity"]))  # fmt: skip
     return out
@@ -133,7 +134,11 @@ def _diagnostic(r: dict[str, Any], lang: str) -> list[str]:
 
 
 def _combined(r: dict[str, Any], lang: str) -> list[str]:
-    out = [_acc(f"{c['combine']}: " + " / ".join(c["rules"]), c, lang) for c in r["combinations"]]
+    out = []
+    for c in r["combinations"]:
+        rule = text("rule_combined", lang, combine=term(c["combine"], lang),
+                    rules=" / ".join(c["rules"]))  # fmt: skip
+        out.append(_acc(rule, c, lang))
     if r.get("logistic"):
         out.append(_acc("logistic", r["logistic"], lang))
     return out
@@ -143,7 +148,7 @@ def _competing(r: dict[str, Any], lang: str) -> list[str]:
     names = r.get("cause_labels") or {}
     out = []
     for t in r.get("gray_tests") or []:
-        cause = names.get(f"{t['cause']:g}", f"cause {t['cause']:g}")
+        cause = names.get(f"{t['cause']:g}", text("cause_n", lang, code=f"{t['cause']:g}"))
         out.append(text("sum_gray", lang, cause=cause, chisq=t["chisq"], df=t["df"],
                         p=fmt_p(t["p_value"])))  # fmt: skip
     fg = r.get("fine_gray")

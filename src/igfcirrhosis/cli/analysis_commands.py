@@ -23,6 +23,8 @@ Examples:
   igfc analyze examples/igf/plan.toml -o out/igf --quiet
 
   igfc analyze my_plan.toml -o out --check    (validate only)
+
+  igfc analyze examples/igf/plan.toml -o out/igf-zh --language zh    (report in 简体中文)
 """
 
 
@@ -43,14 +45,28 @@ def analyze(
     keys: Annotated[
         bool, typer.Option("--keys", help="Print every analysis type and its keys, then exit.")
     ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Language of report.html and the figure labels: en or zh (zh-CN, zh_CN); "
+            "overrides the plan's language. results.json is the same in every language.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from igfcirrhosis.analysis.errors import PlanError
+    from igfcirrhosis.analysis.messages import normalize_language
     from igfcirrhosis.analysis.plan import load_plan, plan_reference
     from igfcirrhosis.analysis.runner import prepare_data, run_plan
 
     if keys:
         typer.echo(plan_reference())
         return
+    try:
+        report_language = normalize_language(language) if language else None
+    except ValueError as exc:
+        raise fail(f"--language: {exc}") from None
     try:
         parsed = load_plan(plan)
     except PlanError as exc:
@@ -76,7 +92,7 @@ def analyze(
             stop()
             raise fail(f"{plan}: {exc}") from None
         progress("done", "data")
-        outcome = run_plan(parsed, out, progress=progress, data=data)
+        outcome = run_plan(parsed, out, progress=progress, data=data, language=report_language)
     finally:
         stop()
     for entry in outcome.results["analyses"]:
