@@ -74,7 +74,10 @@ async def open_loop(url: str, rate: float, seconds: float, users: int | None = N
                     ) -> dict[str, float]:
     """Send ``rate`` requests/s for ``seconds``; latency from the scheduled time."""
     n = int(rate * seconds)
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    # One connection per user (200): requests beyond that wait in the client's pool, and that
+    # wait is part of the latency (measured from the scheduled time).
+    conns = users or 200
+    limits = httpx.Limits(max_connections=conns, max_keepalive_connections=conns)
     latencies: list[float] = []
     errors = 0
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
