@@ -120,6 +120,7 @@ def test_warning_is_said_again_in_chinese() -> None:
     assert messages.localize(plain, "zh").startswith("比例风险假定：age 的 cox.zph 检验 p = 0.0123")
     assert messages.localize("something else", "zh") == "something else"
     assert messages.reason("missing bili, age", "zh") == "缺失 bili, age"
+    assert messages.reason("dead within 90 days", "zh") == "90 天内 dead"
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +209,7 @@ def test_figure_labels_translate_and_use_a_cjk_font() -> None:
     fig = figures.new_figure()
     ax = fig.add_subplot(1, 1, 1)
     ax.plot([0, 1], [1, 0], label="sensitivity")
+    ax.set_yticks([0, 1], ["either", "igf1 >= 13"])
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Survival probability")
     ax.set_title("cut-point 44.4 (maximally selected log-rank statistic)")
@@ -217,6 +219,8 @@ def test_figure_labels_translate_and_use_a_cjk_font() -> None:
     assert ax.get_ylabel() == "生存率"
     assert ax.get_title() == "截断值 44.4（最大选择对数秩统计量）"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["敏感性"]
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["任一阳性", "igf1 >= 13"]
     assert figures.cjk_font() in ax.xaxis.label.get_fontfamily()
     fig.canvas.draw()  # a glyph missing from every font would warn (an error here): no tofu
 
@@ -234,3 +238,42 @@ def test_without_a_cjk_font_figures_stay_english_and_the_report_says_so(
     run_plan(plan, tmp_path / "out")
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert html.count(messages.text("no_cjk_font", "zh")) >= 2  # in warnings and under figures
+
+
+CLI_PLAN = """
+title = "cli"
+language = "en"
+[data]
+path = "package:pbc/pbc.csv"
+[data.derive]
+dead = "status == 2"
+[outcome]
+time = "time"
+event = "dead"
+[[analysis]]
+type = "km"
+"""
+
+
+def test_cli_language_overrides_the_plan(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from igfcirrhosis.cli.main import app
+
+    p = tmp_path / "plan.toml"
+    p.write_text(textwrap.dedent(CLI_PLAN), encoding="utf-8")
+    outs = {lang: tmp_path / lang for lang in ("en", "zh_CN")}
+    for lang, out in outs.items():
+        result = CliRunner().invoke(app, ["analyze", str(p), "-o", str(out), "-q",
+                                          "--language", lang])  # fmt: skip
+        assert result.exit_code == 0, result.output
+    html = (outs["zh_CN"] / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "Kaplan-Meier 生存分析" in html
+    assert (outs["en"] / "results.json").read_bytes() == (
+        outs["zh_CN"] / "results.json"
+    ).read_bytes()
+    bad = CliRunner().invoke(app, ["analyze", str(p), "-o", str(tmp_path / "x"), "--language",
+                                   "fr"])  # fmt: skip
+    assert bad.exit_code == 2
+    assert "--language" in bad.output and "fr" in bad.output
+    assert not (tmp_path / "x").exists()  # refused before anything runs

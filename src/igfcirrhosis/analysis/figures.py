@@ -107,6 +107,7 @@ def localize_figure(fig: Figure, language: str = "en") -> bool:
     Returns False (and leaves the figure English) when Chinese is asked for and no CJK font is
     installed, so that no label is drawn as empty boxes."""
     from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
 
     from igfcirrhosis.analysis import messages
 
@@ -116,6 +117,13 @@ def localize_figure(fig: Figure, language: str = "en") -> bool:
     font = cjk_font()
     if font is None:
         return False
+    for ax in fig.axes:  # tick labels given as text are redrawn from their formatter
+        for axis in (ax.xaxis, ax.yaxis):
+            fmt = axis.get_major_formatter()
+            if isinstance(fmt, FixedFormatter):
+                fmt.seq = [figure_label(str(v), lang) for v in fmt.seq]
+            elif isinstance(fmt, FuncFormatter):  # set_ticks(ticks, labels) in matplotlib 3.10+
+                axis.set_major_formatter(_translated(fmt, lang))
     for txt in fig.findobj(Text):
         label = txt.get_text()
         new = figure_label(label, lang)
@@ -133,6 +141,13 @@ def new_figure(width: float = 6.4, height: float = 4.6) -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height))
+
+
+def _translated(fmt: Any, language: str) -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    inner = fmt.func
+    return FuncFormatter(lambda v, pos: figure_label(str(inner(v, pos)), language))
 
 
 def save_figure(

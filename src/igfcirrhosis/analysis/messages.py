@@ -295,9 +295,9 @@ REASONS_EN: dict[str, str] = {
     "missing": "missing {columns}",
     "filter": "analysis filter {expr} is {what}",
     "level": "{column} = {value} is not one of the levels ({levels})",
-    "undetermined": "outcome undetermined: {event} = 0 with follow-up <= {within} "
+    "undetermined": "outcome undetermined: {event} = 0 with follow-up <= {within} {unit} "
     "(censored before the horizon)",
-    "outcome_within": "{event} within {within}",
+    "outcome_within": "{event} within {within} {unit}",
 }
 
 #: method key -> (name and reference, R equivalent)

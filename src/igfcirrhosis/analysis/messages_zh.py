@@ -363,8 +363,8 @@ REASONS_ZH: dict[str, str] = {
     "missing": "缺失 {columns}",
     "filter": "分析筛选条件 {expr} 为 {what}",
     "level": "{column} = {value} 不属于指定水平（{levels}）",
-    "undetermined": "结局无法判定：{event} = 0 且随访时间 <= {within}（在观察时限前删失）",
-    "outcome_within": "{within}内{event}",
+    "undetermined": "结局无法判定：{event} = 0 且随访时间 <= {within} {unit}（在观察时限前删失）",
+    "outcome_within": "{within} {unit}内 {event}",
 }
 
 #: figure labels (English patterns in :data:`igfcirrhosis.analysis.figures.FIGURE_LABELS_EN`)
