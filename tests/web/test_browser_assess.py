@@ -52,3 +52,15 @@ def test_live_validation_flags_unit_mistake(live: Live) -> None:
         page.wait_for_selector("#m-albumin.implausible")
         assert "28 g/L" in page.text_content("#m-albumin")
         shot(page, "assess-live-validation")
+
+
+def test_evidence_table_filters_as_you_type(live: Live) -> None:
+    with browser_page() as page:
+        page.goto(live.url + "/evidence")
+        total = page.locator("#evidence-table tbody tr:visible").count()
+        page.fill("#q", "Colombo")
+        visible = page.locator("#evidence-table tbody tr:visible")
+        assert 0 < visible.count() < total
+        assert all("Colombo" in t for t in visible.all_text_contents())
+        assert page.text_content("#evidence-count") == f"{visible.count()} entries"
+        assert page.csp_errors == []  # type: ignore[attr-defined]
