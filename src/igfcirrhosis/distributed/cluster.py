@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from igfcirrhosis.distributed.errors import DistributedError
 
@@ -22,22 +22,27 @@ def dask_client(
     """A client for the scheduler at ``scheduler`` (``tcp://host:8786``), or, without an
     address, for a local cluster of ``n_workers`` single-threaded processes; both are closed
     on exit. Raises :class:`DistributedError` naming the address when it cannot connect."""
-    from distributed import Client, LocalCluster
+    import distributed
 
+    dist: Any = distributed  # untyped library
     if scheduler is None:
         with (
-            LocalCluster(
+            dist.LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=1,
                 processes=True,
+                host="127.0.0.1",
                 dashboard_address=None,
+                # the scheduler's small HTTP server (health, metrics) runs even without a
+                # dashboard and would try port 8787, warning when another cluster holds it
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             ) as cluster,
-            Client(cluster) as client,
+            dist.Client(cluster) as local,
         ):
-            yield client
+            yield local
         return
     try:
-        client = Client(scheduler, timeout=timeout_s)
+        client: Any = dist.Client(scheduler, timeout=timeout_s)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise DistributedError(
             f"cannot connect to the Dask scheduler at {scheduler!r} within {timeout_s:g} s "
@@ -51,10 +56,12 @@ def dask_client(
 
 def require_workers(client: Client, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
     """Raise :class:`DistributedError` when no worker joins ``client``'s scheduler in time."""
+    c: Any = client  # untyped library
     try:
-        client.wait_for_workers(1, timeout=timeout_s)
+        c.wait_for_workers(1, timeout=timeout_s)
     except TimeoutError:
+        address = c.scheduler.address
         raise DistributedError(
-            f"the Dask scheduler at {client.scheduler.address!r} has no workers after "
-            f"{timeout_s:g} s; start some with `dask worker {client.scheduler.address}`"
+            f"the Dask scheduler at {address!r} has no workers after {timeout_s:g} s; start "
+            f"some with `dask worker {address}`"
         ) from None

@@ -310,6 +310,14 @@ def _check_presence_coding(stats: pd.DataFrame) -> None:
             )
 
 
+def _dask() -> tuple[Any, Any]:
+    """dask and dask.dataframe (untyped libraries; imported only when scoring)."""
+    import dask
+    import dask.dataframe as dd
+
+    return dask, dd
+
+
 def score_parquet(
     source: str | Path | Sequence[str | Path],
     output: str | Path,
@@ -326,9 +334,7 @@ def score_parquet(
     paths); ``None`` runs on local threads. Raises :class:`DistributedError` for a missing or
     inconsistent dataset or a non-empty ``output``; :class:`InputError` for unusable headers.
     """
-    import dask
-
-
+    dask, _ = _dask()
     # keep the column types pandas.read_parquet gives (dask would turn strings to pyarrow's)
     with dask.config.set({"dataframe.convert-string": False}):
         return _score_parquet(source, output, client, options, partition_rows, molecular_weights)
@@ -342,12 +348,11 @@ def _score_parquet(
     partition_rows: int,
     molecular_weights: dict[str, float] | None,
 ) -> ScoreSummary:
-    import dask
-    import dask.dataframe as dd
     import pandas as pd
 
     from igfcirrhosis.domain.frame_scores import SCORE_COLUMNS, score_frame
 
+    dask, dd = _dask()
     files = list_files(source)
     pieces, schema = plan_pieces(files, partition_rows)
     out_dir = Path(output)
@@ -366,7 +371,8 @@ def _score_parquet(
     if id_col is not None:
         keys = dd.from_map(_read_keys, pieces, id_col=id_col,
                            meta=pd.Series([], dtype="str", name=id_col))
-        scans.append(keys.value_counts(split_out=1))  # tree reduction, no shuffle
+        counts = keys.value_counts(split_out=1)  # tree reduction, no shuffle
+        scans.append(counts[counts > 1])  # only the repeated ids travel to the client
     if presence:
         scans.append(dd.from_map(_presence_stats, pieces, headers=presence,
                                  meta=_presence_stats(pieces[0], presence).iloc[:0]))
@@ -376,8 +382,7 @@ def _score_parquet(
     dup_counts = pd.Series([], dtype="int64")
     dups: dict[int, str] = {}
     if id_col is not None:
-        counts = found[0]
-        dup_counts = counts[counts > 1]
+        dup_counts = found[0]
     if len(dup_counts):
         where = dd.from_map(_dup_rows, pieces, id_col=id_col,
                             dup_keys=frozenset(map(str, dup_counts.index)),

@@ -88,7 +88,7 @@ def run_trial_dask(
     the same tolerances, computed in chunks of ``chunk_size`` patients on ``client``'s workers.
     ``progress`` is called with each finished chunk's patient count (in completion order).
     Raises :class:`DistributedError` when the scheduler has no workers."""
-    from distributed import as_completed
+    import distributed
     from igfcirrhosis.distributed.errors import DistributedError
     from igfcirrhosis.model.population import _clip, _Task, sample_patients
     from igfcirrhosis.model.sbml import sbml_string
@@ -103,14 +103,16 @@ def run_trial_dask(
              for k in range(0, n, chunk_size)]
     sbml, rules = sbml_string(fast=True), sbml_string()
     spec = (model_key(sbml, rules, rtol, atol), sbml, rules, rtol, atol)
-    [spec_future] = client.scatter([spec], broadcast=True, hash=False)
-    futures = [client.submit(_run_chunk_on_worker, spec_future, t, pure=False) for t in tasks]
+    dist: Any = distributed  # untyped library
+    c: Any = client
+    [spec_future] = c.scatter([spec], broadcast=True, hash=False)
+    futures = [c.submit(_run_chunk_on_worker, spec_future, t, pure=False) for t in tasks]
     try:
         results: dict[Any, NDArray[np.float64]] = {}
-        for fut, res in as_completed(futures, with_results=True):
+        for fut, res in dist.as_completed(futures, with_results=True):
             results[fut.key] = res
             if progress is not None:
                 progress(int(res.shape[0]))
         return np.concatenate([results[f.key] for f in futures], axis=0)
     finally:
-        client.cancel([*futures, spec_future])
+        c.cancel([*futures, spec_future])
