@@ -121,6 +121,10 @@ def test_warning_is_said_again_in_chinese() -> None:
     assert messages.localize("something else", "zh") == "something else"
     assert messages.reason("missing bili, age", "zh") == "缺失 bili, age"
     assert messages.reason("dead within 90 days", "zh") == "90 天内 dead"
+    assert messages.reason("analysis filter trt notna is false", "zh") == "不满足分析筛选条件 trt notna"
+    from igfcirrhosis.cohort.demo import DEMO_NOTE
+
+    assert messages.reason(DEMO_NOTE, "zh").startswith("合成数据")
 
 
 @pytest.fixture(scope="module")

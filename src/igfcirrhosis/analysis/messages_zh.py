@@ -361,7 +361,15 @@ CELLS_ZH: dict[str, str] = {
 
 REASONS_ZH: dict[str, str] = {
     "missing": "缺失 {columns}",
-    "filter": "分析筛选条件 {expr} 为 {what}",
+    "filter_false": "不满足分析筛选条件 {expr}",
+    "filter_na": "分析筛选条件 {expr} 无法判定（存在缺失值）",
+    "data_filter_false": "被计划筛选条件排除：不满足 {expr}",
+    "data_filter_na": "被计划筛选条件排除：{expr} 无法判定（存在缺失值）",
+    "not_read": "未能读取：{why}",
+    "demo_note": "合成数据：由 igfcirrhosis.cohort.demo（generate_demo_cohort）生成；"
+    "不代表任何真实患者。不得用于临床或科学结论。",
+    "default_unit": "列 {column} 以其默认单位（{unit}）加入，来源：{source}",
+    "domain": "派生列 {name} = {expr}：{n} 行超出函数定义域（例如对 <= 0 的值取对数），已记为缺失",
     "level": "{column} = {value} 不属于指定水平（{levels}）",
     "undetermined": "结局无法判定：{event} = 0 且随访时间 <= {within} {unit}（在观察时限前删失）",
     "outcome_within": "{within} {unit}内 {event}",

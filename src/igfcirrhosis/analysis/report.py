@@ -162,7 +162,7 @@ def render_report(
         (t("prov_derived"), "; ".join(f"{k} = {v}" for k, v in d["derived"].items()) or "—"),
         (t("prov_units"), "; ".join(f"{k}: {v}" for k, v in d["units"].items()) or "—"),
         (t("prov_units_assumed"), ", ".join(d["units_assumed"]) or "—"),
-        (t("prov_notes"), " ".join(d["notes"]) or "—"),
+        (t("prov_notes"), " ".join(why(n) for n in d["notes"]) or "—"),
         (t("prov_software"), t("software_on", version=igfcirrhosis.__version__,
                                python=versions["python"], system=platform.system(),
                                machine=platform.machine())),
