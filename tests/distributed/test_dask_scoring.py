@@ -12,6 +12,7 @@ import pytest
 from igfcirrhosis.distributed import DistributedError, score_parquet
 from igfcirrhosis.distributed.scoring import plan_pieces
 from igfcirrhosis.domain.frame_scores import score_frame
+from igfcirrhosis.domain.input_errors import InputError
 from igfcirrhosis.domain.score_specs import SPECS
 
 if TYPE_CHECKING:
@@ -179,3 +180,11 @@ def test_empty_dataset_and_user_mistakes(tmp_path: Path) -> None:
     cohort(20, 9).drop(columns="site").to_parquet(bad / "b.parquet", index=False)
     with pytest.raises(DistributedError, match="b.parquet: its columns or types differ"):
         score_parquet(bad, tmp_path / "o3")
+
+
+def test_unusable_headers_fail_before_any_work(tmp_path: Path) -> None:
+    df = cohort(30, 10).rename(columns={"inr": "bili"})  # bili is an alias of bilirubin
+    src = write_dataset(df, tmp_path / "in", [], row_group=10)
+    with pytest.raises(InputError, match="both mean bilirubin"):
+        score_parquet(src, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

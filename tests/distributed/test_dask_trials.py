@@ -50,3 +50,11 @@ def test_unreachable_scheduler_is_named() -> None:
 def test_too_small_a_trial_is_refused(dask_client: Client) -> None:
     with pytest.raises(DistributedError, match="chunk_size = 0"):
         run_trial_dask(parse_scenario(SCEN), 4, 1, client=dask_client, chunk_size=0)
+
+
+def test_scheduler_without_workers_is_named() -> None:
+    from igfcirrhosis.distributed.cluster import require_workers
+
+    with dask_client(None, n_workers=0) as client, \
+            pytest.raises(DistributedError, match=r"tcp://127\.0\.0\.1:\d+' has no workers"):
+        require_workers(client, timeout_s=0.5)
