@@ -372,25 +372,33 @@ def _category_column(
         out = nums.copy()
         out[bad] = np.nan
         return out
-    text, missing = _text(series)
-    codes = _spelling_codes(text, analyte.spellings())
-    unmatched = ~missing & codes.isna().to_numpy(dtype=bool)
-    if unmatched.any() and numeric_codes:
-        nums = pd.to_numeric(text.where(pd.Series(unmatched, index=text.index)), errors="coerce")
-        num_ok = nums.isin(list(numeric_codes)).to_numpy(dtype=bool) & unmatched
+    # Everything below is decided once per distinct raw value (a million-row column holds a
+    # handful) and gathered per row by the factorize index; -1 (a missing cell) maps to the
+    # extra last entry. Only the rows with a problem are looked at one by one.
+    idx, raw_uniques = pd.factorize(series.astype("str"), use_na_sentinel=True)
+    utext, umissing = _text(pd.Series(np.asarray(raw_uniques, dtype=object), dtype="str"))
+    ucodes = _spelling_codes(utext, analyte.spellings())
+    uunmatched = ~umissing & ucodes.isna().to_numpy(dtype=bool)
+    if uunmatched.any() and numeric_codes:
+        nums = pd.to_numeric(utext.where(pd.Series(uunmatched, index=utext.index)),
+                             errors="coerce")
+        num_ok = nums.isin(list(numeric_codes)).to_numpy(dtype=bool) & uunmatched
         if num_ok.any():
-            codes = codes.where(~num_ok, nums)
-            unmatched &= ~num_ok
-    if unmatched.any():
+            ucodes = ucodes.where(~num_ok, nums)
+            uunmatched &= ~num_ok
+    unmatched = np.append(uunmatched, False)[idx]
+    if uunmatched.any():
         pos = np.flatnonzero(unmatched)
         if analyte.open_categories:
-            codes = codes.where(~unmatched, text)
-            for value in pd.unique(text.iloc[pos]):
+            ucodes = ucodes.where(~uunmatched, utext)
+            text_pos = pd.Series(np.append(utext.to_numpy(dtype=object), [None])[idx[pos]],
+                                 dtype="str")
+            for value in pd.unique(text_pos):
                 msg = (
                     f"{name}: {value!r} is not one of {analyte.accepted_values_text()}; "
                     "kept as given"
                 )
-                sel = pos[(text.iloc[pos] == value).to_numpy(dtype=bool)]
+                sel = pos[(text_pos == value).to_numpy(dtype=bool)]
                 issues.add(sel, header, _raw_values(series, sel), "warning", [msg] * len(sel))
         else:
             issues.add(
@@ -401,16 +409,27 @@ def _category_column(
                 [category_message(analyte, v) for v in series.iloc[pos].tolist()],
             )
     if string_coded:
-        result = codes.where(
-            ~pd.Series(unmatched & (not analyte.open_categories), index=codes.index)
-        )
-        return pd.Series(result.to_numpy(dtype=object), index=series.index).astype("str")
-    out = np.array(
-        pd.to_numeric(codes, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan),
+        kept = ucodes.where(~pd.Series(uunmatched & (not analyte.open_categories),
+                                       index=ucodes.index))
+        labels = pd.Series(kept.to_numpy(dtype=object)).astype("str")
+        return pd.Series(_gather_str(labels, idx), index=series.index)
+    uout = np.array(
+        pd.to_numeric(ucodes, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan),
         copy=True,
     )
-    out[unmatched] = np.nan
-    return out
+    uout[uunmatched] = np.nan
+    return np.append(uout, np.nan)[idx]
+
+
+def _gather_str(labels: pd.Series, idx: IntArray) -> Any:
+    """``labels`` (a ``str`` Series of distinct values) taken at ``idx`` (-1 = missing), as a
+    ``str`` array built in pyarrow (no million Python strings)."""
+    import pyarrow as pa
+
+    values = pa.array(labels.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    index = pa.array(np.asarray(idx, dtype=np.int64), mask=np.asarray(idx) < 0)
+    taken = values.take(index)
+    return pd.array(taken, dtype=labels.dtype)
 
 
 def _presence_coded(
@@ -451,10 +470,24 @@ def _unknown_header_hint(header: str) -> str | None:
     )
 
 
+def _all_distinct(text: pd.Series) -> bool:
+    """True if no two cells of ``text`` are equal (at most one missing): then no identifier is
+    repeated. One hash pass in pyarrow (about half of ``duplicated``); False when unsure."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(text.array if hasattr(text.array, "__arrow_array__")
+                       else text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return False
+    return len(pc.unique(arr)) == len(text)
+
+
 def _check_ids(header: str, series: pd.Series, issues: _Issues, unique: bool) -> None:
     """Error issue on every row of a repeated patient_id (if ``unique``); warning if missing."""
     text, missing = _text(series)
-    if unique:
+    if unique and not _all_distinct(text):
         dup = ~missing & text.duplicated(keep=False).to_numpy(dtype=bool)
         pos = np.flatnonzero(dup)
         if pos.size:

@@ -127,7 +127,7 @@ def _present(data: Mapping[str, Any], name: str, n: int) -> NDArray[np.bool_]:
     values = data[name]
     arr = np.asarray(values)
     if arr.dtype.kind in "fc":
-        return np.asarray(~np.isnan(arr), dtype=bool)
+        return np.asarray(np.logical_not(np.isnan(arr), out=np.empty(arr.shape, dtype=bool)))
     if arr.dtype.kind in "iub":
         return np.ones(n, dtype=bool)
     blank = np.array([None, ""], dtype=object)
@@ -150,7 +150,8 @@ def _unmet(
         have = present[alternatives[0]]
         for col in alternatives[1:]:
             have = have | present[col]
-        bits |= (~have).astype(np.int64) << k
+        if not have.all():  # bit k where the requirement is unmet
+            np.bitwise_or(bits, np.int64(1 << k), out=bits, where=~have)
     return bits
 
 
