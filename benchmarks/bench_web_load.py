@@ -2,12 +2,13 @@
 
 1. ``igfc serve`` (uvicorn, ``--workers`` processes, default 2 for 2 cores) on a free port with a
    fresh data directory.
-2. Open loop: ``--users`` users (default 200) each post one assessment per second for
-   ``--seconds`` (default 30): 200 requests/s, sends scheduled in advance and evenly spread.
+2. Open loop: ``--users`` users (default 200), each with its own connection, each post one
+   assessment per second for ``--seconds`` (default 30): 200 requests/s, evenly spread.
    Latency is measured from the SCHEDULED send time (so a stalled client or server cannot hide
    queueing: coordinated omission is avoided). Reports p50/p90/p99/max and errors.
-3. Highest sustainable rate: short runs at increasing rates, then bisection, for the highest
-   rate whose p99 stays under ``--p99-limit-ms`` (default 100) with no errors.
+3. Highest sustainable rate: short runs with more users (one request per user per second),
+   then bisection, for the highest rate whose p99 stays under ``--p99-limit-ms`` (default 100)
+   with no errors.
 
 The client (asyncio + httpx) runs on the same machine and shares its cores with the server.
 
@@ -70,47 +71,47 @@ def start_server(workers: int, data_dir: Path) -> tuple[subprocess.Popen[bytes],
     raise SystemExit("igfc serve did not answer within 120 s")
 
 
-async def open_loop(url: str, rate: float, seconds: float, users: int | None = None
-                    ) -> dict[str, float]:
-    """Send ``rate`` requests/s for ``seconds``; latency from the scheduled time."""
-    n = int(rate * seconds)
-    # One connection per user (200): requests beyond that wait in the client's pool, and that
-    # wait is part of the latency (measured from the scheduled time).
-    conns = users or 200
-    limits = httpx.Limits(max_connections=conns, max_keepalive_connections=conns)
+async def open_loop(url: str, rate: float, seconds: float) -> dict[str, float]:
+    """``rate`` users, each with its own connection, each posting once a second for
+    ``seconds`` (user u at u/rate + k seconds). Latency is measured from the scheduled time; a
+    user whose previous answer is late sends late, and that lateness is counted."""
+    users = int(rate)
+    rounds = int(seconds)
     latencies: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        for _ in range(20):  # warm the connection pool and the workers
-            await client.post("/api/v1/assess", json=PATIENTS[0])
-        loop = asyncio.get_running_loop()
+    loop = asyncio.get_running_loop()
+    clients = [httpx.AsyncClient(base_url=url, timeout=30,
+                                 limits=httpx.Limits(max_connections=1))
+               for _ in range(users)]
+    try:
+        await asyncio.gather(*(c.post("/api/v1/assess", json=PATIENTS[0]) for c in clients))
         start = loop.time() + 0.5
 
-        async def one(i: int) -> None:
+        async def user(u: int, client: httpx.AsyncClient) -> None:
             nonlocal errors
-            if users:  # user u sends at u/users + k seconds
-                u, k = i % users, i // users
+            for k in range(rounds):
                 scheduled = start + k + u / users
-            else:
-                scheduled = start + i / rate
-            delay = scheduled - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            try:
-                r = await client.post("/api/v1/assess", json=PATIENTS[i % len(PATIENTS)])
-                if r.status_code != 200:
+                delay = scheduled - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                try:
+                    r = await client.post("/api/v1/assess", json=PATIENTS[(u + k) % 3])
+                    if r.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError:
                     errors += 1
-            except httpx.HTTPError:
-                errors += 1
-            latencies.append(loop.time() - scheduled)
+                latencies.append(loop.time() - scheduled)
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(n)))
-        wall = time.perf_counter() - t0 - 0.5
+        t0 = loop.time()
+        await asyncio.gather(*(user(u, c) for u, c in enumerate(clients)))
+        wall = loop.time() - t0 - 0.5
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
     latencies.sort()
+    n = len(latencies)
 
     def q(p: float) -> float:
-        return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+        return 1000 * latencies[min(n - 1, int(p * n))]
 
     return {"rate": rate, "requests": n, "errors": errors, "p50_ms": q(0.50),
             "p90_ms": q(0.90), "p99_ms": q(0.99), "max_ms": 1000 * latencies[-1],
@@ -139,7 +140,7 @@ def main() -> None:
         try:
             print(f"igfc serve --workers {args.workers} at {url}; {os.cpu_count()} CPUs; "
                   f"load average before: {os.getloadavg()[0]:.2f}")
-            main_run = asyncio.run(open_loop(url, args.users, args.seconds, users=args.users))
+            main_run = asyncio.run(open_loop(url, args.users, args.seconds))
             show(f"{args.users} users", main_run)
             out["main"] = main_run
             ok_rate, bad_rate, runs = 0.0, None, []
