@@ -116,7 +116,9 @@ def score_frame(
     opts = options or ScoreOptions()
     wanted = {c for spec in SPECS for alt in needs(spec, opts) for c in alt}
     wanted |= {"etiology", "dialysis", "sex"}
-    columns = {c: canon[c].to_numpy() for c in canon.columns if c in wanted}  # not the ids
+    # not the ids; sex as its str array (compared in pyarrow)
+    columns = {c: canon[c].array if c == "sex" else canon[c].to_numpy()
+               for c in canon.columns if c in wanted}
     outcomes = compute_scores(columns, n, options)
 
     out = df.reset_index(drop=True)  # copy-on-write: adding columns leaves df as it was

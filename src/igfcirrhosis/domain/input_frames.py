@@ -100,7 +100,9 @@ class _Issues:
         self.severities.append(severity)
         self.messages.append(messages)
 
-    def frame(self, ids: npt.NDArray[Any] | None) -> pd.DataFrame:
+    def frame(self, ids: pd.Series | None) -> pd.DataFrame:
+        """The issues as a table; ``ids`` (the identifier column, if any) is read only at the
+        rows with an issue."""
         if not self.rows:
             empty: dict[str, Any] = {
                 "row": pd.Series([], dtype="int64"),
@@ -118,7 +120,9 @@ class _Issues:
             {
                 "row": rows.astype("int64"),
                 "patient_id": pd.Series(
-                    ids[rows] if ids is not None else [None] * len(rows), dtype=object
+                    ids.iloc[rows].to_numpy(dtype=object) if ids is not None
+                    else [None] * len(rows),
+                    dtype=object,
                 ),
                 "column": pd.Series(np.repeat(self.columns, n), dtype=object),
                 "value": pd.Series(values, dtype=object),
@@ -569,7 +573,7 @@ def normalize_frame(
 
     ids = next(
         (
-            df[orig].to_numpy(dtype=object)
+            df[orig]
             for orig, _, a, _ in resolved
             if a is not None and a.kind == "id"
         ),

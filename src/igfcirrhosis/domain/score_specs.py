@@ -178,10 +178,16 @@ def compute_scores(
     """
     opts = options or ScoreOptions()
     names = {c for spec in SPECS for alt in needs(spec, opts) for c in alt}
-    present = {name: _present(data, name, n) for name in names}
+    present = {name: _present(data, name, n) for name in names if name != "sex"}
     col = {name: _column(data, name, n) for name in names if name != "sex"}
-    sex = np.asarray(data["sex"], dtype=object) if "sex" in data else np.full(n, None)
-    is_female, is_male = sex == "F", sex == "M"
+    raw_sex = data["sex"] if "sex" in data else np.full(n, None)
+    # a pandas str array compares in pyarrow (no million Python strings); NA is neither
+    na_value = getattr(getattr(raw_sex, "dtype", None), "na_value", None)
+    nan_semantics = isinstance(na_value, float) and na_value != na_value  # "str", not "string"
+    sex = (raw_sex if hasattr(raw_sex, "__arrow_array__") and nan_semantics
+           else np.asarray(raw_sex, dtype=object))
+    is_female = np.asarray(sex == "F", dtype=bool)
+    is_male = np.asarray(sex == "M", dtype=bool)
     female = np.where(is_female, 1.0, np.where(is_male, 0.0, np.nan))
     present["sex"] = np.asarray(is_female | is_male, dtype=bool)
     chol = cholestatic_flags(data, n, opts.cholestatic)

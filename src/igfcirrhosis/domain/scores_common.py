@@ -139,10 +139,16 @@ def round_half_up(x: FloatArray, decimals: int = 0) -> FloatArray:
     y = np.round(x * scale if decimals else x, SNAP_DECIMALS)
     if y.ndim == 0:
         return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
-    out = np.abs(y)
-    out += 0.5
-    np.floor(out, out=out)
-    np.copysign(out, y, out=out)
+    if float(np.fmin.reduce(y, axis=None, initial=np.inf)) > 0.0:
+        # all positive (or NaN): |y| = y and the sign is y's own, so floor(y + 0.5) in place
+        # gives the same bits (NaN keeps its sign through + and floor)
+        y += 0.5
+        out = np.floor(y, out=y)
+    else:
+        out = np.abs(y)
+        out += 0.5
+        np.floor(out, out=out)
+        np.copysign(out, y, out=out)
     if decimals:
         out /= scale
     return out
