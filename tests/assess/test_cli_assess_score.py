@@ -78,3 +78,66 @@ def test_score_missing_file_exits_2(tmp_path: Path) -> None:
                                  str(tmp_path / "o.csv")])
     assert result.exit_code == 2
     assert "nope.csv" in result.output
+
+
+def test_score_on_dask_matches_single_machine(tmp_path: Path) -> None:
+    """`igfc score --dask` writes the same rows, scores and notes as the single-machine path."""
+    src = tmp_path / "cohort.parquet"
+    n = 300
+    pd.DataFrame({
+        "patient_id": [f"p{i}" for i in range(n)],
+        "bilirubin": [0.5 + (i % 40) * 0.2 for i in range(n)],
+        "albumin": [2.0 + (i % 25) * 0.1 for i in range(n)],
+        "inr": [1.0 + (i % 15) * 0.1 for i in range(n)],
+        "creatinine": [0.6 + (i % 10) * 0.3 for i in range(n)],
+        "sodium": [125 + (i % 16) for i in range(n)],
+        "ascites": [["none", "mild", "moderate_severe", None][i % 4] for i in range(n)],
+        "encephalopathy": ["none"] * n,
+    }).to_parquet(src, index=False)
+    single = tmp_path / "single.parquet"
+    assert runner.invoke(app, ["score", str(src), "-o", str(single)]).exit_code == 0
+    result = runner.invoke(app, ["score", str(src), "-o", str(tmp_path / "parts"), "--dask"])
+    assert result.exit_code == 0, result.output
+    def cells(df: pd.DataFrame) -> list[list[object]]:
+        """Values with every kind of missing as None (an all-missing column has no type)."""
+        obj = df.reset_index(drop=True).astype(object)
+        return obj.where(obj.notna(), None).to_numpy().tolist()
+
+    on_dask = pd.read_parquet(tmp_path / "parts")
+    expected = pd.read_parquet(single)
+    assert list(on_dask.columns) == list(expected.columns)
+    assert cells(on_dask) == cells(expected)
+
+
+def test_score_on_dask_unreachable_scheduler_exits_2(tmp_path: Path) -> None:
+    src = tmp_path / "c.parquet"
+    pd.DataFrame({"bilirubin": [1.0]}).to_parquet(src)
+    result = runner.invoke(app, ["score", str(src), "-o", str(tmp_path / "o"), "--scheduler",
+                                 "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "127.0.0.1:9" in result.output
+
+
+@pytest.mark.parametrize("args", [["igf1=0"], ["igf2=0"], ["als=0"], ["bilirubin=0", "albumin=3"]])
+def test_zero_levels_are_flagged_not_a_crash(args: list[str]) -> None:
+    """A 0 is below an assay's detection limit (and ALBI/Mayo take log bilirubin): flagged
+    implausible and not scored, never a traceback (reviewer finding)."""
+    result = runner.invoke(app, ["assess", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    key = args[0].split("=")[0]
+    assert d["inputs"][key]["flag"] == "implausible"
+    texts = [s["text"] for s in d["igf"]["statements"] if s["analyte"] == key]
+    assert all("not given" not in t for t in texts)
+
+
+def test_score_row_with_zero_bilirubin_does_not_stop_the_file(tmp_path: Path) -> None:
+    src = tmp_path / "z.csv"
+    pd.DataFrame({"bilirubin": [1.2, 0.0, 3.1], "albumin": [3.5, 3.0, 2.5],
+                  "inr": [1.1, 1.2, 1.9]}).to_csv(src, index=False)
+    out = tmp_path / "z-scored.csv"
+    result = runner.invoke(app, ["score", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    assert scored["albi"].notna().tolist() == [True, False, True]
+    assert "bilirubin" in scored.loc[1, "score_notes"]

@@ -158,12 +158,11 @@ def register(app: typer.Typer) -> None:
         """Assess one patient: Child-Pugh, MELD, MELD-Na, MELD 3.0, ALBI, IGF-CTP, Mayo PBC and
         the IGF interpretation with its evidence. For research and decision support only."""
         from igfcirrhosis.domain.assessment import assess as run_assess
-        from igfcirrhosis.domain.input_errors import InputError
 
         options = _options(cholestatic, albi_coefficient, meld3_optn)
         try:
             result = run_assess(parse_pairs(values), options=options)
-        except InputError as exc:
+        except ValueError as exc:  # InputError, ScoreInputError: a value that cannot be used
             raise fail(str(exc)) from None
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False,
@@ -180,14 +179,23 @@ def register(app: typer.Typer) -> None:
         cholestatic: Cholestatic = "auto",
         albi_coefficient: AlbiCoefficient = -0.085,
         meld3_optn: Meld3Rules = True,
+        dask: Annotated[bool, typer.Option(
+            "--dask", help="Score a Parquet file or folder on Dask partitions; OUTPUT is then a "
+            "new folder of Parquet parts (same rows, same order).")] = False,
+        scheduler: Annotated[str | None, typer.Option(
+            "--scheduler", help="With --dask: the scheduler address (tcp://host:8786); default "
+            "a local cluster of 2 worker processes.")] = None,
     ) -> None:
         """Append every score to every row of a cohort file; rows that cannot be scored get
         the reason in `score_notes`, and a summary counts rows by reason."""
+        options = _options(cholestatic, albi_coefficient, meld3_optn)
+        if dask or scheduler:
+            _score_on_dask(source, output, options, scheduler)
+            return
         from igfcirrhosis.cohort.io import read_cohort, write_frame
         from igfcirrhosis.domain.frame_scores import score_frame
         from igfcirrhosis.domain.input_errors import InputError
 
-        options = _options(cholestatic, albi_coefficient, meld3_optn)
         try:
             cohort = read_cohort(source)
             scored = score_frame(cohort.frame, options=options)
@@ -195,6 +203,40 @@ def register(app: typer.Typer) -> None:
         except (InputError, OSError, ValueError) as exc:
             raise fail(str(exc)) from None
         render_score_summary(scored, source, output, cohort.excluded)
+
+
+def _score_on_dask(source: Path, output: Path, options: ScoreOptions,
+                   scheduler: str | None) -> None:
+    """``igfc score --dask``: partitions scored on Dask workers, written as Parquet parts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from igfcirrhosis.distributed import DistributedError, dask_client, score_parquet
+    from igfcirrhosis.domain.input_errors import InputError
+    from igfcirrhosis.domain.score_specs import SPECS
+
+    if not source.exists():
+        raise fail(f"{source}: not found (expected a Parquet file or a folder of them)")
+    try:
+        with dask_client(scheduler) as client:
+            done = score_parquet(source, output, client=client, options=options)
+    except (DistributedError, InputError, OSError) as exc:
+        raise fail(str(exc)) from None
+    console = Console(file=sys.stderr)
+    console.print(f"{source}: {done.rows} rows in {done.partitions} partitions scored on Dask "
+                  f"→ {done.output}")
+    for note in done.warnings:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    if len(done.duplicate_ids):
+        console.print(f"[yellow]{len(done.duplicate_ids)} patient_id value(s) repeat; each "
+                      "repeated row says so in score_notes[/yellow]")
+    t = Table(title="Rows scored", title_justify="left")
+    for col in ("score", "scored", "not scored"):
+        t.add_column(col)
+    for spec in SPECS:
+        k = done.scored.get(spec.key, 0)
+        t.add_row(spec.name, str(k), str(done.rows - k))
+    console.print(t)
 
 
 def render_score_summary(scored: Any, source: Path, output: Path, excluded: Any) -> None:

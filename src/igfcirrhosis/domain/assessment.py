@@ -144,6 +144,16 @@ class Assessment:
                 return {"input": c, **self._input_text(c)}
         return {"input": cols[0], "value": None, "unit": None}
 
+    def _igf_dict(self) -> dict[str, Any]:
+        """The interpretation; an analyte flagged implausible says so instead of "not given"."""
+        d = self.igf.to_dict()
+        statements: list[dict[str, Any]] = d["statements"]  # type: ignore[assignment]
+        for st in statements:
+            f = self.patient.fields.get(st["analyte"])
+            if st["kind"] == "missing" and f is not None and f.flag == "implausible":
+                st["text"] = f"{f.message}; it is not interpreted."
+        return d
+
     def to_dict(self) -> dict[str, Any]:
         """The ``igfc assess --json`` / ``POST /api/v1/assess`` object (JSON-ready, no NaN)."""
         return {
@@ -151,7 +161,7 @@ class Assessment:
             "research_use": RESEARCH_USE,
             "inputs": {k: self._input_dict(k) for k in self.patient.fields},
             "scores": {spec.key: self.score_dict(spec.key) for spec in SPECS},
-            "igf": self.igf.to_dict(),
+            "igf": self._igf_dict(),
             "options": {
                 "cholestatic": self.options.cholestatic,
                 "albi_coefficient": self.options.albi_coefficient,
