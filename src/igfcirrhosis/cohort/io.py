@@ -25,6 +25,7 @@ text so that ``007`` stays ``007``. Columns are not renamed or converted here; t
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,13 +125,28 @@ def read_delimited(path: Path, sep: str = ",") -> pd.DataFrame:
     if any(h == "" for h in header):
         col = header.index("") + 1
         raise CohortInputError(f"{path}: row 1 (header), column {col} has no name")
-    id_cols = {h: "string" for h in header if _base_name(h) in ID_COLUMNS}
-    try:
-        return pd.read_csv(path, sep=sep, dtype=id_cols, skip_blank_lines=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    if len(header) == 1 and ";" in header[0]:
         raise CohortInputError(
-            f"{path}: could not read as {'CSV' if sep == ',' else 'TSV'}: {exc}"
+            f"{path}: row 1 (header) is one column {header[0]!r}: the file looks "
+            "semicolon-separated (as spreadsheets with decimal commas save it); export it as "
+            "comma-separated CSV with decimal points"
+        )
+    id_cols = {h: "string" for h in header if _base_name(h) in ID_COLUMNS}
+    kind = "CSV" if sep == "," else "TSV"
+    try:
+        with warnings.catch_warnings():
+            # More fields in a row than in the header would silently shift data into an
+            # index: with index_col=False pandas warns instead, and the warning is an error here.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, sep=sep, dtype=id_cols, skip_blank_lines=False,
+                               index_col=False)
+    except pd.errors.ParserWarning:
+        raise CohortInputError(
+            f"{path}: a data row has more fields than the header ({len(header)} columns); "
+            f"check the delimiter (this reader expects {kind} with '{sep}') and decimal commas"
         ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise CohortInputError(f"{path}: could not read as {kind}: {exc}") from None
 
 
 def _header(path: Path, sep: str) -> list[str]:
