@@ -23,7 +23,7 @@ import re
 import threading
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -175,6 +175,13 @@ def _equivalent(analyte: Analyte | None, unit: str) -> Any | None:
     return None
 
 
+def _fingerprint(a: Analyte) -> tuple[Any, ...]:
+    """What a conversion of ``a`` depends on in the catalog: default unit, molecular weight,
+    equivalents. A table factor is used only while this is what the table was made from."""
+    eqs = tuple(sorted((k, e.unit, e.factor) for k, e in a.equivalents.items()))
+    return (a.default_unit, a.molecular_weight, eqs)
+
+
 def _unit_error(analyte: Analyte, unit: str, why: str) -> UnitError:
     expected = ", ".join(analyte.accepted_units) or "no unit"
     return UnitError(
@@ -184,17 +191,116 @@ def _unit_error(analyte: Analyte, unit: str, why: str) -> UnitError:
     )
 
 
-#: (analyte, from unit, to unit) -> the factor pint computes for it (the catalog's molecular
-#: weight; ``tests/inputs/test_units_known_factors.py`` checks every entry against pint). The
-#: conversions of a plain cohort file and of ALBI, answered without building the registry
-#: (0.5-1 s at start-up).
-_KNOWN_FACTORS: dict[tuple[str, str, str], float] = {
+#: (analyte, from unit, to unit) -> the factor pint computes for it, for every accepted unit to
+#: and from the default unit: the conversions of a cohort file, of ALBI and of the "did you
+#: mean" hints answered without importing pint and building its registry (1-2 s at start-up).
+#: Generated with pint from the catalog entries in _KNOWN_CATALOG; an entry is used only while
+#: the analyte's default unit, molecular weight and equivalents are still those (else pint
+#: decides). tests/inputs/test_units_known_factors.py recomputes every entry with pint.
+_KNOWN_FACTORS: Final[dict[tuple[str, str, str], float]] = {
+    ("age", "months", "years"): 0.08333333333333333,
+    ("age", "years", "months"): 12.0,
+    ("bilirubin", "umol/L", "mg/dL"): 0.05847953216374269,
+    ("bilirubin", "mg/dL", "umol/L"): 17.1,
+    ("bilirubin", "mg/L", "mg/dL"): 0.1,
+    ("bilirubin", "mg/dL", "mg/L"): 10.0,
+    ("bilirubin", "mmol/L", "mg/dL"): 58.47953216374269,
+    ("bilirubin", "mg/dL", "mmol/L"): 0.0171,
     ("albumin", "g/L", "g/dL"): 0.1,
     ("albumin", "g/dL", "g/L"): 10.0,
-    ("bilirubin", "mg/dL", "umol/L"): 17.1,
-    ("bilirubin", "umol/L", "mg/dL"): 1 / 17.1,
+    ("albumin", "mg/dL", "g/dL"): 0.001,
+    ("albumin", "g/dL", "mg/dL"): 1000.0,
+    ("creatinine", "umol/L", "mg/dL"): 0.011312217194570135,
     ("creatinine", "mg/dL", "umol/L"): 88.4,
-    ("creatinine", "umol/L", "mg/dL"): 1 / 88.4,
+    ("creatinine", "mmol/L", "mg/dL"): 11.312217194570135,
+    ("creatinine", "mg/dL", "mmol/L"): 0.0884,
+    ("creatinine", "mg/L", "mg/dL"): 0.1,
+    ("creatinine", "mg/dL", "mg/L"): 10.0,
+    ("sodium", "mEq/L", "mmol/L"): 1.0,
+    ("sodium", "mmol/L", "mEq/L"): 1.0,
+    ("igf1", "nmol/L", "ng/mL"): 7.649,
+    ("igf1", "ng/mL", "nmol/L"): 0.13073604392731078,
+    ("igf1", "ug/L", "ng/mL"): 0.9999999999999999,
+    ("igf1", "ng/mL", "ug/L"): 1.0000000000000002,
+    ("igf2", "nmol/L", "ng/mL"): 7.469,
+    ("igf2", "ng/mL", "nmol/L"): 0.13388673182487615,
+    ("igf2", "ug/L", "ng/mL"): 0.9999999999999999,
+    ("igf2", "ng/mL", "ug/L"): 1.0000000000000002,
+    ("igfbp3", "nmol/L", "mg/L"): 0.028700000000000003,
+    ("igfbp3", "mg/L", "nmol/L"): 34.843205574912886,
+    ("igfbp3", "ug/mL", "mg/L"): 1.0,
+    ("igfbp3", "mg/L", "ug/mL"): 1.0,
+    ("igfbp3", "ng/mL", "mg/L"): 0.001,
+    ("igfbp3", "mg/L", "ng/mL"): 999.9999999999999,
+    ("als", "mg/L", "nmol/L"): 11.76470588235294,
+    ("als", "nmol/L", "mg/L"): 0.08500000000000002,
+    ("als", "ug/mL", "nmol/L"): 11.76470588235294,
+    ("als", "nmol/L", "ug/mL"): 0.08500000000000002,
+    ("gh", "ug/L", "ng/mL"): 0.9999999999999999,
+    ("gh", "ng/mL", "ug/L"): 1.0000000000000002,
+    ("gh", "mIU/L", "ng/mL"): 0.3333333333333333,
+    ("gh", "ng/mL", "mIU/L"): 3.0,
+    ("gh", "mU/L", "ng/mL"): 0.3333333333333333,
+    ("gh", "ng/mL", "mU/L"): 3.0,
+    ("gh", "uIU/mL", "ng/mL"): 0.3333333333333333,
+    ("gh", "ng/mL", "uIU/mL"): 3.0,
+    ("crp", "mg/dL", "mg/L"): 10.0,
+    ("crp", "mg/L", "mg/dL"): 0.1,
+    ("afp", "ug/L", "ng/mL"): 0.9999999999999999,
+    ("afp", "ng/mL", "ug/L"): 1.0000000000000002,
+    ("afp", "IU/mL", "ng/mL"): 1.21,
+    ("afp", "ng/mL", "IU/mL"): 0.8264462809917356,
+    ("afp", "kIU/L", "ng/mL"): 1.21,
+    ("afp", "ng/mL", "kIU/L"): 0.8264462809917356,
+    ("alt", "ukat/L", "U/L"): 60.0,
+    ("alt", "U/L", "ukat/L"): 0.016666666666666666,
+    ("ast", "ukat/L", "U/L"): 60.0,
+    ("ast", "U/L", "ukat/L"): 0.016666666666666666,
+    ("platelets", "10^3/uL", "10^9/L"): 1.0,
+    ("platelets", "10^9/L", "10^3/uL"): 1.0,
+    ("platelets", "1/uL", "10^9/L"): 0.001,
+    ("platelets", "10^9/L", "1/uL"): 1000.0,
+    ("platelets", "1/L", "10^9/L"): 1e-09,
+    ("platelets", "10^9/L", "1/L"): 1000000000.0,
+    ("spleen_length", "mm", "cm"): 0.1,
+    ("spleen_length", "cm", "mm"): 10.0,
+    ("time", "months", "days"): 30.4375,
+    ("time", "days", "months"): 0.03285420944558522,
+    ("time", "years", "days"): 365.25,
+    ("time", "days", "years"): 0.0027378507871321013,
+    ("time", "weeks", "days"): 7.0,
+    ("time", "days", "weeks"): 0.14285714285714285,
+}
+_KNOWN_CATALOG: Final[dict[str, tuple[Any, ...]]] = {
+    "age": ("years", None, ()),
+    "bilirubin": ("mg/dL", 584.66, (
+        ("mmol/L", "mg/dL", 58.47953216374269),
+        ("umol/L", "mg/dL", 0.05847953216374269),
+    )),
+    "albumin": ("g/dL", 66500.0, ()),
+    "prothrombin_time_prolongation": ("s", None, ()),
+    "creatinine": ("mg/dL", 113.12, (
+        ("mmol/L", "mg/dL", 11.312217194570135),
+        ("umol/L", "mg/dL", 0.011312217194570135),
+    )),
+    "sodium": ("mmol/L", None, (("mEq/L", "mmol/L", 1.0),)),
+    "igf1": ("ng/mL", 7649.0, ()),
+    "igf2": ("ng/mL", 7469.0, ()),
+    "igfbp3": ("mg/L", 28700.0, ()),
+    "als": ("nmol/L", 85000.0, ()),
+    "gh": ("ng/mL", 22124.0, (
+        ("mIU/L", "ng/mL", 0.3333333333333333),
+        ("mU/L", "ng/mL", 0.3333333333333333),
+        ("uIU/mL", "ng/mL", 0.3333333333333333),
+    )),
+    "prothrombin_time": ("s", None, ()),
+    "crp": ("mg/L", None, ()),
+    "afp": ("ng/mL", None, (("IU/mL", "ng/mL", 1.21), ("kIU/L", "ng/mL", 1.21))),
+    "alt": ("U/L", None, ()),
+    "ast": ("U/L", None, ()),
+    "platelets": ("10^9/L", None, ()),
+    "spleen_length": ("cm", None, ()),
+    "time": ("days", None, ()),
 }
 
 
@@ -224,7 +330,7 @@ def conversion_factor(
         if from_unit == to_unit == a.default_unit:
             return 1.0
         known = _KNOWN_FACTORS.get((a.name, from_unit, to_unit))
-        if known is not None:
+        if known is not None and _KNOWN_CATALOG.get(a.name) == _fingerprint(a):
             return known
     try:
         qf = _equivalent(a, from_unit)
