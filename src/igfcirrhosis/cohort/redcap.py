@@ -18,17 +18,40 @@ Decisions (each tested in ``tests/cohort_io/test_redcap.py``):
   Numeric validations (integer, number, number_*dp, calc, slider) → numbers; a non-number is an
   error naming file, row, column and value. Plain text becomes numeric when every value parses.
 * **Events.** Baseline is ``baseline_event`` if given, else the first ``redcap_event_name`` in
-  the file (REDCap exports events in their defined order). The wide ``frame`` holds the
-  baseline row of each record. Every other row — later events and all repeating instruments or
-  repeating events (``redcap_repeat_instrument``/``redcap_repeat_instance`` set) — goes to the
-  long table ``CohortRead.followup``, one row per record and visit, same column names plus
-  ``redcap_event_name``, ``redcap_repeat_instrument``, ``redcap_repeat_instance``.
+  the file (REDCap exports events in their defined order). The wide ``frame`` holds one row per
+  record: the baseline row's fields under their own names, then every other row *pivoted*
+  into extra columns:
+
+  - a later (non-repeating) event's fields become ``<field>@<event>``, e.g.
+    ``igf1@month_6_arm_1``; a unit stays in brackets right after the field name,
+    ``bilirubin [umol/L]@month_6_arm_1``, so the header still says what was measured and in
+    which unit (:func:`igfcirrhosis.domain.inputs.normalize_frame` does not recognise such a
+    header and passes the column through unchanged: only baseline columns are converted and
+    scored). In a plan expression name it in backticks: `` `igf1@month_6_arm_1` - igf1 ``;
+  - a repeating instrument or repeating event (``redcap_repeat_instance`` set) becomes
+    ``<field>@<event>#<instance>``, e.g. ``hosp_reason@baseline_arm_1#2`` (a repeating
+    instrument at the baseline event is pivoted too); without ``redcap_event_name`` (a
+    classic project) ``<field>#<instance>``;
+  - only fields with a value in at least one row of that event (or instance) get a column, so
+    the month-6 event adds no empty copies of the demographics form; columns come in the order
+    the events (then instruments, then instance numbers) first occur in the file, fields in the
+    export's column order;
+  - a record without that event keeps its row, the event's columns missing; a record with two
+    rows for the same event (and instrument and instance) is an error;
+  - checkbox columns are collapsed row by row before the pivot, so ``complications@event``
+    holds that event's ticked labels; values keep the dtype decoding gave them (numbers,
+    True/False, text).
+
+  The same rows also stay in the long table ``CohortRead.followup``, one row per record and
+  visit, same column names plus ``redcap_event_name``, ``redcap_repeat_instrument``,
+  ``redcap_repeat_instance``.
   Outcomes are the exception: a field of the *outcome form* — the form holding a field that
   maps to ``time``, ``event`` or ``transplant`` (without a dictionary: those fields alone) —
   that is never recorded at baseline but at exactly one later non-repeating event ("end of
-  study", say) is carried into ``frame`` from that event, and a note says so. Labs measured
-  only later are never moved to baseline. A record with no baseline row keeps a row in ``frame`` (its baseline fields
-  missing) and is named in the notes.
+  study", say) is carried into ``frame`` from that event under its own name (not repeated as
+  ``<field>@<event>``), and a note says so. Labs measured only later are never moved to
+  baseline (they appear only as ``<field>@<event>``). A record with no baseline row keeps a
+  row in ``frame`` (its baseline fields missing) and is named in the notes.
 * **Names.** A field whose name is a data-dictionary column or an alias of one
   (:func:`igfcirrhosis.domain.analytes.lookup`, e.g. ``total_bilirubin`` → ``bilirubin``) takes
   the canonical name; other fields keep their REDCap name. ``<form>_complete`` status columns
@@ -415,12 +438,16 @@ def _pivot(
             )
         notes.append(
             f"baseline event: {baseline!r} ({'given' if baseline_event else 'first in file'});"
-            " later events and repeating instruments are in followup (long)"
+            " later events and repeating instruments are pivoted into <field>@<event>[#<instance>]"
+            " columns and kept in followup (long)"
         )
         is_base = (events == baseline) & ~repeating
     else:
         is_base = ~repeating
-        notes.append("repeating instruments are in followup (long); the frame holds the rest")
+        notes.append(
+            "repeating instruments are pivoted into <field>#<instance> columns and kept in "
+            "followup (long)"
+        )
     base = decoded.loc[is_base]
     _check_unique(base, path, ["patient_id"])
     meta_cols = [c for c in _REDCAP_META if c in decoded.columns]
@@ -432,7 +459,7 @@ def _pivot(
     rest = decoded.loc[~is_base]
     if rest.empty:
         return frame, None
-    _carry_outcomes(frame, rest, repeating.loc[~is_base], outcome_cols, notes)
+    carried = _carry_outcomes(frame, rest, repeating.loc[~is_base], outcome_cols, notes)
     keep = ["patient_id", *meta_cols]
     keep += [c for c in rest.columns if c not in keep and rest[c].notna().any()]
     followup = rest[keep].reset_index(drop=True)
@@ -443,8 +470,87 @@ def _pivot(
     only_later = [c for c in frame.columns[1:] if frame[c].isna().all() and c in followup]
     if only_later:
         frame = frame.drop(columns=only_later)
-        notes.append(f"fields recorded only after baseline, kept in followup: {only_later}")
+        notes.append(
+            f"fields recorded only after baseline, kept in followup: {only_later} "
+            "(and as <field>@<event> columns)"
+        )
+    frame = _pivot_visits(frame, rest, followup, meta_cols, carried, path, notes)
     return frame, followup
+
+
+def _pivot_visits(
+    frame: pd.DataFrame,
+    rest: pd.DataFrame,
+    followup: pd.DataFrame,
+    meta_cols: list[str],
+    carried: dict[str, str],
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Append each non-baseline visit's fields to ``frame`` as ``<field>@<event>[#<instance>]``.
+
+    ``rest`` holds the non-baseline rows with their export row positions as index (for error
+    messages); ``followup`` the same rows in the same order, the instance as a number.
+    ``carried`` maps outcome fields already carried into ``frame`` to their event.
+    """
+    import pandas as pd
+
+    n = len(followup)
+    missing = pd.Series([pd.NA] * n, index=followup.index, dtype="object")
+    event = followup.get("redcap_event_name")
+    instrument = followup.get("redcap_repeat_instrument", missing)
+    instance = followup.get("redcap_repeat_instance", missing)
+    visits = pd.DataFrame(
+        {
+            "event": missing if event is None else event,
+            "instrument": instrument,
+            "instance": instance,
+        }
+    )
+    visits["suffix"] = [
+        ("" if pd.isna(e) else f"@{e}") + ("" if pd.isna(k) else f"#{int(k)}")
+        for e, k in zip(visits["event"], visits["instance"], strict=True)
+    ]
+    dup = pd.concat([followup["patient_id"], visits["suffix"]], axis=1).duplicated().to_numpy()
+    if dup.any():
+        i = int(dup.nonzero()[0][0])
+        raise CohortInputError(
+            f"{path}: row {int(rest.index[i]) + 2}, column 'patient_id': record "
+            f"{followup['patient_id'].iloc[i]!r} appears twice for the same event "
+            f"({visits['suffix'].iloc[i]!r})"
+        )
+    # visits in the order events, then instruments, first occur; then by instance number
+    rank = pd.DataFrame(
+        {
+            "event": pd.factorize(visits["event"].astype("string"), use_na_sentinel=False)[0],
+            "instrument": pd.factorize(
+                visits["instrument"].astype("string"), use_na_sentinel=False
+            )[0],
+            "instance": pd.to_numeric(visits["instance"]).fillna(-1).to_numpy(),
+        }
+    )
+    ordered = visits["suffix"].iloc[rank.sort_values(list(rank.columns), kind="stable").index]
+    fields = [c for c in followup.columns if c != "patient_id" and c not in meta_cols]
+    pieces = []
+    for suffix in dict.fromkeys(ordered):
+        rows = followup.loc[visits["suffix"] == suffix].set_index("patient_id")
+        cols = [c for c in fields if rows[c].notna().any() and f"@{carried.get(c)}" != suffix]
+        if cols:
+            pieces.append(rows[cols].rename(columns=lambda c, v=suffix: f"{c}{v}"))
+    if not pieces:
+        return frame
+    wide = pd.concat(pieces, axis=1)
+    clash = [c for c in wide.columns if c in frame.columns]
+    if clash:
+        raise CohortInputError(
+            f"{path}: pivoted column {clash[0]!r} clashes with a field of the same name"
+        )
+    notes.append(
+        f"{len(pieces)} non-baseline visit(s) pivoted into {wide.shape[1]} column(s) "
+        "<field>@<event> (repeating: <field>@<event>#<instance>); a record without a visit "
+        "has those columns missing"
+    )
+    return frame.join(wide, on="patient_id")
 
 
 def _check_unique(frame: pd.DataFrame, path: Path, cols: list[str]) -> None:
@@ -464,10 +570,12 @@ def _carry_outcomes(
     repeating: pd.Series,
     outcome_cols: set[str],
     notes: list[str],
-) -> None:
-    """Fill, in place, outcome fields empty at baseline that exactly one later event records."""
+) -> dict[str, str]:
+    """Fill, in place, outcome fields empty at baseline that exactly one later event records;
+    return ``{column: event it was taken from}``."""
+    carried: dict[str, str] = {}
     if "redcap_event_name" not in rest.columns:
-        return
+        return carried
     once = rest.loc[~repeating]
     for col in frame.columns:
         if col not in outcome_cols or frame[col].notna().any() or col not in once.columns:
@@ -478,4 +586,6 @@ def _carry_outcomes(
             continue
         values = holders.set_index("patient_id")[col]
         frame[col] = frame["patient_id"].map(values).astype(values.dtype)
-        notes.append(f"{col!r} is not recorded at baseline; taken from event {events.pop()!r}")
+        carried[col] = str(events.pop())
+        notes.append(f"{col!r} is not recorded at baseline; taken from event {carried[col]!r}")
+    return carried
