@@ -150,8 +150,9 @@ def _unmet(
         have = present[alternatives[0]]
         for col in alternatives[1:]:
             have = have | present[col]
-        if not have.all():  # bit k where the requirement is unmet
-            np.bitwise_or(bits, np.int64(1 << k), out=bits, where=~have)
+        unmet = np.flatnonzero(~have)  # usually a few rows: set bit k there only
+        if unmet.size:
+            bits[unmet] |= np.int64(1 << k)
     return bits
 
 
