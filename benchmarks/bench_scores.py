@@ -195,14 +195,17 @@ def main() -> None:
     c0 = time.process_time()
     fast = [float_row_scores(row) for row in rows]
     float_cpu = (time.process_time() - c0) / m * args.rows
+    float_ratio = float_cpu / total_cpu
     agree = sum(_agree(f, sc.reference_row_scores(row)) for f, row in zip(fast, rows, strict=True))
     print(f"second peer, plain-float per-row loop: {float_cpu / args.rows * 1e6:.1f} us/row CPU "
-          f"-> {float_cpu:.1f} s CPU per {args.rows:,} rows; ratio {float_cpu / total_cpu:.0f}x "
+          f"-> {float_cpu:.1f} s CPU per {args.rows:,} rows; ratio {float_ratio:.0f}x "
           f"CPU; agrees with the reference on {agree:,} of {m:,} rows")
     per_million = total * 1e6 / args.rows
     print(f"goal < 1 s (wall) per 1e6 rows: {'met' if per_million < 1 else 'NOT met'} "
-          f"({per_million:.3f} s; CPU {total_cpu * 1e6 / args.rows:.3f} s); "
-          f"goal >= 50x: {'met' if ratio >= 50 else 'NOT met'}")
+          f"({per_million:.3f} s; CPU {total_cpu * 1e6 / args.rows:.3f} s)")
+    print(f"goal >= 50x: {'met' if ratio_cpu >= 50 else 'NOT met'} against the decimal reference "
+          f"({ratio_cpu:.0f}x CPU); {'met' if float_ratio >= 50 else 'NOT met'} against the "
+          f"plain-float loop ({float_ratio:.0f}x CPU)")
 
 
 if __name__ == "__main__":
