@@ -140,6 +140,10 @@ def main() -> None:
         try:
             print(f"igfc serve --workers {args.workers} at {url}; {os.cpu_count()} CPUs; "
                   f"load average before: {os.getloadavg()[0]:.2f}")
+            # Every worker must be up before the users connect: keep-alive connections stay
+            # with the worker that accepted them, and a worker still starting accepts none.
+            time.sleep(5)
+            asyncio.run(open_loop(url, 50, 3))  # warm-up, discarded
             main_run = asyncio.run(open_loop(url, args.users, args.seconds))
             show(f"{args.users} users", main_run)
             out["main"] = main_run
