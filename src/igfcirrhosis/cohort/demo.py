@@ -1,9 +1,11 @@
 """A SYNTHETIC cirrhosis cohort for demonstrations and tests. It describes no real patient.
 
-``generate_demo_cohort(n, seed)`` draws, with ``np.random.default_rng(seed)`` only (same seed →
-identical frame), one row per synthetic patient with the data dictionary's columns in their
-default units (DESIGN.md), plus ``transplant`` (competing event) and ``synthetic`` (True in every
-row). ``frame.attrs["note"]`` carries :data:`DEMO_NOTE`.
+``generate_demo_cohort(n, seed)`` draws, with ``np.random.default_rng(seed)`` and (for
+``resection`` and ``igf1_day30`` only) its child ``np.random.default_rng([seed, 2])`` (same seed
+→ identical frame), one row per synthetic patient with the data dictionary's columns in their
+default units (DESIGN.md), plus ``transplant`` (competing event), ``resection`` and
+``igf1_day30`` (HCC resection and IGF-I 30 days after it, assumption 8) and ``synthetic`` (True
+in every row). ``frame.attrs["note"]`` carries :data:`DEMO_NOTE`.
 
 Generative assumptions (each a constant below; "illustrative" marks a choice without a numeric
 source, made only to be clinically plausible in direction):
@@ -54,6 +56,27 @@ source, made only to be clinically plausible in direction):
    and the result is stored in :data:`HAZARD_SCALE` (a test re-derives it).
    A sample's KM differs from the target by sampling error only. Times are rounded *up* to
    whole days, so a death in (89, 90] d counts by day 90 as it does in continuous time.
+8. HCC resection and IGF-I 30 days after it (``resection``, ``igf1_day30``), for the issue's
+   paired before/after example. The review (SUMMARY §3; evidence registry
+   ``review-igf1-hcc-early-recurrence``, its refs. [26-29]) reports that IGF-I is low before
+   HCC resection and recovers by 30 days after it; it gives no effect size, so the size below
+   is **illustrative, not a published effect size**. ``resection`` is True for a random subset
+   of the HCC patients with Child-Pugh class A (probability 0.7) or B (0.3) and no malignant
+   ascites (:data:`RESECTION_PROB`; resection needs preserved liver function and no peritoneal
+   spread; shares illustrative); the resection is taken to happen at baseline, so ``igf1`` is
+   the pre-operative value. IGF-I at day 30 recovers towards the patient's own
+   liver-function-appropriate level ``L`` — the generator's IGF-I median for the patient's
+   Child-Pugh score and GI-bleeding status (assumption 3), i.e. what the same liver without a
+   tumour gives on average: ``ln igf1_day30 = ln igf1 + 0.7·max(0, ln L − ln igf1) + ε``,
+   ``ε ~ N(0, 0.10²)`` (:data:`RESECTION_RECOVERY`, :data:`DAY30_SDLOG`; 0.10 ≈ 10 % within-
+   person variation, illustrative). So a pre-operative IGF-I below ``L`` (taken as suppressed
+   by the tumour) closes 70 % of its log-distance to ``L``; one at or above ``L`` only varies.
+   On 100,000 patients (seed 20261125): 2.5 % resected, geometric-mean ratio day 30 / before
+   1.28, median ratio 1.10, mean change +10.4 ng/mL. ``igf1_day30`` is missing for patients not
+   resected and for resected patients no longer followed at day 30 (``time`` ≤ 30: died or
+   transplanted). Resection does not change survival (the outcome model of assumption 7 is
+   unchanged). These draws come from a separate generator, ``default_rng([seed, 2])``, after
+   everything else, so every other column is what it was before these two were added.
 
 Measured (lifelines KM, seed 20261125): n = 100,000 → 94.3 % (IGF-I ≥ 13, n = 94,778) vs
 62.8 % (< 13, n = 5,222); n = 20,000 → 94.1 % vs 64.4 % (n < 13 = 1,025); the default n = 400 →
@@ -79,8 +102,10 @@ COLUMNS = (
     "patient_id", "age", "sex", "etiology", "bilirubin", "albumin", "inr", "creatinine", "sodium",
     "ascites", "encephalopathy", "prothrombin_time_prolongation", "igf1", "igf2", "igfbp3", "als",
     "gh", "crp", "afp", "platelets", "spleen_length", "gi_bleeding", "hcc", "malignant_ascites",
-    "time", "event", "transplant", "synthetic",
+    "time", "event", "transplant", "resection", "igf1_day30", "synthetic",
 )  # fmt: skip
+#: The columns drawn by ``_covariates`` (from ``age`` to ``malignant_ascites``).
+BASELINE_COLUMNS = COLUMNS[1 : COLUMNS.index("time")]
 
 CLASS_MIX = {"A": 0.40, "B": 0.35, "C": 0.25}
 CLASS_RANGE = {"A": (5, 6), "B": (7, 9), "C": (10, 15)}
@@ -122,6 +147,12 @@ CALIBRATION_SEED = 1
 CALIBRATION_GROUP_CAP = 20_000
 #: c_g per IGF-I group, from calibrate_hazard_scales() (re-derived in the tests).
 HAZARD_SCALE = {"low": 0.0024991589020522433, "high": 0.0009816863532292747}
+#: P(resection | HCC, Child-Pugh class, no malignant ascites); class C is never resected.
+RESECTION_PROB = {"A": 0.7, "B": 0.3}
+#: Share of the log-distance to the liver-function-appropriate IGF-I closed by day 30.
+RESECTION_RECOVERY = 0.7
+DAY30_SDLOG = 0.10
+RESECTION_DAY = 30.0
 
 
 def generate_demo_cohort(n: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -134,14 +165,18 @@ def generate_demo_cohort(n: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> pd.Dat
     rng = np.random.default_rng(seed)
     cov = _covariates(n, rng)
     time, event, transplant = _outcomes(cov, rng, HAZARD_SCALE)
+    # new draws only from a child generator, after all others: existing columns unchanged
+    resection, igf1_day30 = _resection(cov, time, np.random.default_rng([seed, 2]))
     width = max(4, len(str(n)))
     frame = pd.DataFrame(
         {
             "patient_id": pd.array([f"DEMO-{i:0{width}d}" for i in range(1, n + 1)], "string"),
-            **{k: cov[k] for k in COLUMNS[1:-4]},
+            **{k: cov[k] for k in BASELINE_COLUMNS},
             "time": time,
             "event": event,
             "transplant": transplant,
+            "resection": resection,
+            "igf1_day30": igf1_day30,
             "synthetic": np.ones(n, dtype=bool),
         }
     )
@@ -212,6 +247,35 @@ def _covariates(n: int, rng: np.random.Generator) -> dict[str, Any]:
     out["_cp_class"] = cp
     out["_cp_score"] = score
     return out
+
+
+def igf1_expected(cov: dict[str, Any]) -> NDArray[np.float64]:
+    """The IGF-I median (ng/mL) for each patient's Child-Pugh score and GI bleeding
+    (assumption 3): the patient's liver-function-appropriate level."""
+    import numpy as np
+
+    median = IGF1_MEDIAN_CP5 * np.exp(-IGF1_FALL_PER_POINT * (cov["_cp_score"] - 5))
+    return np.asarray(median * np.where(cov["gi_bleeding"], 0.85, 1.0), dtype=np.float64)
+
+
+def _resection(
+    cov: dict[str, Any], time: NDArray[np.float64], rng: np.random.Generator
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """``resection`` (bool) and ``igf1_day30`` (ng/mL, NaN unless resected and followed at
+    day 30); assumption 8. Always draws ``n`` uniforms then ``n`` normals from ``rng``."""
+    import numpy as np
+
+    n = len(time)
+    u, z = rng.random(n), rng.standard_normal(n)
+    cls = cov["_cp_class"]
+    malignant = np.asarray(cov["malignant_ascites"].fillna(False), dtype=bool)
+    p = np.select([cls == "A", cls == "B"], [RESECTION_PROB["A"], RESECTION_PROB["B"]], 0.0)
+    resection = np.asarray(cov["hcc"], dtype=bool) & ~malignant & (u < p)
+    log_pre = np.log(cov["igf1"])
+    gap = np.maximum(0.0, np.log(igf1_expected(cov)) - log_pre)
+    day30 = np.round(np.exp(log_pre + RESECTION_RECOVERY * gap + DAY30_SDLOG * z), 1)
+    measured = resection & (time > RESECTION_DAY)
+    return resection, np.where(measured, day30, np.nan)
 
 
 def _component_points(cp: NDArray[Any], rng: np.random.Generator) -> NDArray[np.int64]:
