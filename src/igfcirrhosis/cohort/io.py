@@ -179,7 +179,9 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:
-        return pd.read_parquet(path)
+        # one block per column: no copy of every float column into a 2-D block (a million
+        # rows x 10 columns), which the scoring path would only take apart again
+        return pd.read_parquet(path, to_pandas_kwargs={"split_blocks": True})
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         raise CohortInputError(f"{path}: could not read as Parquet: {exc}") from None
 

@@ -619,7 +619,8 @@ def normalize_frame(
             _check_ids(header, series, issues, unique_ids)
         else:  # text
             out[name] = series
-    data = pd.DataFrame(out, index=df.index)
+    # the columns as built (ours, or the input's under copy-on-write), not copied into blocks
+    data = pd.DataFrame(out, index=df.index, copy=False)
     return NormalizedFrame(
         data=data,
         issues=issues.frame(ids),
