@@ -3,6 +3,11 @@ scipy ``solve_ivp(method="BDF")`` on the same equations, timed in the same run.
 
     .venv/bin/python benchmarks/bench_model.py                      # 10,000 x 365 d (goal < 60 s)
     .venv/bin/python benchmarks/bench_model.py --patients 200 --days 60 --sample 3
+    .venv/bin/python benchmarks/bench_model.py --exact              # trial event by event
+
+Per patient-year (in process, CPU via ``time.process_time`` and wall): the event-by-event run
+(``IgfModel.simulate``) and the multi-rate run ``run_trial`` uses for long periodic regimens
+(:mod:`igfcirrhosis.model.fast_dosing`), with their largest relative metric difference.
 
 Regimen: mecasermin 80 ug/kg SC every 12 h for the whole horizon, Child-Pugh B population
 (seeded). Outputs sampled as in ``igfc simulate --population`` (half-hourly on days 0-2 and the
@@ -84,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--rtol", type=float, default=1e-5)
     ap.add_argument("--atol", type=float, default=1e-8)
+    ap.add_argument("--exact", action="store_true",
+                    help="virtual trial event by event (run_trial(multirate=False))")
     args = ap.parse_args(argv)
 
     from igfcirrhosis.model.engine import Dosing, IgfModel
@@ -91,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
 
     sc = _scenario(args.days)
     print(f"cores available: {os.cpu_count()}; workers: {args.workers}; "
-          f"rtol {args.rtol:g}, atol {args.atol:g}", flush=True)
+          f"rtol {args.rtol:g}, atol {args.atol:g}; load average {os.getloadavg()[0]:.2f}",
+          flush=True)
 
     # --- peer comparison on a sample (single process each) ---
     ids, values = sample_patients(sc, max(args.sample, 1), args.seed)
@@ -119,13 +127,48 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  max relative difference of final total IGF-I: {worst:.2e}")
     print(f"  RATIO scipy/roadrunner = {sp_t / rr_t:.1f}x (goal >= 20x)", flush=True)
 
+    # --- per patient-year: event by event vs multi-rate (in process) ---
+    from igfcirrhosis.model import fast_dosing
+
+    sel = ["IGF1_total", "I", "ECM", "GH"]
+    cost = {"events": [0.0, 0.0], "multirate": [0.0, 0.0]}
+    worst_mr = 0.0
+    n_mr = max(args.sample, 1) * 2
+    _, more = sample_patients(sc, n_mr, args.seed + 1)
+    for row in more:
+        params = dict(zip(ids, (float(v) for v in row), strict=True))
+        base = model.equilibrate(params)
+        jac = fast_dosing.slow_jacobian(model, base)
+        ends = {}
+        for how in ("events", "multirate"):
+            model.set_state(base)
+            c0, w0 = time.process_time(), time.perf_counter()
+            if how == "events":
+                t_s, res = times, model.simulate(dosing, times, sel)
+            else:
+                t_s, res = fast_dosing.simulate_multirate(model, dosing, times, sel, jac)
+            cost[how][0] += time.process_time() - c0
+            cost[how][1] += time.perf_counter() - w0
+            last = t_s >= t_s[-1] - 24.0
+            ends[how] = np.array([res[last, 1].mean(), res[-1, 3], res[:, 2].max(),
+                                  res[last, 4].mean()])
+        worst_mr = max(worst_mr, float(np.max(np.abs(ends["multirate"] / ends["events"] - 1))))
+    years = n_mr * args.days / 365.0
+    for how, (cpu, wall_s) in cost.items():
+        print(f"  {how:9s}: {1e3 * cpu / years:6.1f} ms CPU, {1e3 * wall_s / years:6.1f} ms wall "
+              f"per patient-year")
+    print(f"  multi-rate vs events: max relative difference (last-day IGF-I, end ECM, free IGF-I "
+          f"peak, last-day GH) {worst_mr:.1e} (tolerance {fast_dosing.TOLERANCE:g}; multi-rate "
+          f"only for horizons >= {fast_dosing.MIN_HORIZON_H / 24:g} d)", flush=True)
+
     # --- the virtual trial on all workers ---
     t0 = time.perf_counter()
     metrics = run_trial(sc, args.patients, args.seed, workers=args.workers, chunk_size=50,
-                        rtol=args.rtol, atol=args.atol)
+                        rtol=args.rtol, atol=args.atol, multirate=not args.exact)
     wall = time.perf_counter() - t0
     failed = int(np.isnan(metrics[:, 0, 0]).sum())
-    print(f"virtual trial: {args.patients} patients x {args.days:g} d, BID dosing "
+    print(f"virtual trial ({'event by event' if args.exact else 'multi-rate'}): "
+          f"{args.patients} patients x {args.days:g} d, BID dosing "
           f"({int(2 * args.days)} dose events each): {wall:.1f} s wall "
           f"({1e3 * wall * args.workers / args.patients:.1f} ms per patient per worker), "
           f"{failed} failed (goal: 10,000 x 365 d < 60 s)")

@@ -6,6 +6,13 @@ density, injury) are drawn the same way around the Child-Pugh preset with the pr
 Draws are clipped to the parameter's [lower, upper] bounds. All draws happen in the parent
 process from ``numpy.random.default_rng(seed)``, so the same seed gives the same patients and
 (CVODE being deterministic) the same summary.
+
+Long periodic regimens (one block of doses from day 0 to the end, horizon >= 240 days) are
+integrated multi-rate (:mod:`igfcirrhosis.model.fast_dosing`): full resolution over the first
+days, short bursts between jumps of the slow fibrosis states, and the last days; every trial
+metric agrees with the event-by-event run within ``fast_dosing.TOLERANCE`` (1e-3 relative,
+tested; measured <= 1.2e-4) at ~1/6 of the CPU time (59 -> ~10 ms per BID patient-year).
+``run_trial(..., multirate=False)`` resolves every interval.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from igfcirrhosis.model import SCHEMA_VERSION
+from igfcirrhosis.model import SCHEMA_VERSION, fast_dosing
 from igfcirrhosis.model.engine import Dosing, IgfModel
 from igfcirrhosis.model.parameters import default_parameters
 from igfcirrhosis.model.patient import preset_cv
@@ -90,6 +97,8 @@ class _Task:
     values: NDArray[Any]
     arms: list[list[Dosing]]
     days: float
+    #: Multi-rate integration of long periodic arms (fast_dosing); False: every interval.
+    multirate: bool = True
 
 
 def _run_chunk(task: _Task) -> NDArray[np.float64]:
@@ -97,7 +106,9 @@ def _run_chunk(task: _Task) -> NDArray[np.float64]:
     m = _MODEL
     assert m is not None, "worker not initialised"
     times = sample_times(task.days)
-    last = times >= times[-1] - 24.0
+    end = times[-1]
+    fast = [task.multirate and end >= fast_dosing.MIN_HORIZON_H
+            and fast_dosing.dosing_period(d, end) is not None for d in task.arms]
     out = np.full((task.values.shape[0], len(task.arms), len(METRICS)), np.nan)
     for i, row in enumerate(task.values):
         params = dict(zip(task.ids, (float(v) for v in row), strict=True))
@@ -108,12 +119,17 @@ def _run_chunk(task: _Task) -> NDArray[np.float64]:
         healthy_ref = params.get("Itot0", m.rr["Itot0"]) * IGF1_KDA
         base_igf = float(m.rr["IGF1_total"]) * IGF1_KDA
         base_ecm = float(m.rr["ECM"])
+        jac = fast_dosing.slow_jacobian(m, base_state) if any(fast) else None
         for a, dosing in enumerate(task.arms):
             m.set_state(base_state)
             try:
-                res = m.simulate(dosing, times, _SEL)
+                if fast[a] and jac is not None:
+                    t, res = fast_dosing.simulate_multirate(m, dosing, times, _SEL, jac)
+                else:
+                    t, res = times, m.simulate(dosing, times, _SEL)
             except RuntimeError:
                 continue
+            last = t >= end - 24.0
             igf = res[:, 1] * IGF1_KDA
             igf_last = float(np.mean(igf[last]))
             out[i, a] = (base_igf, igf_last, igf_last / healthy_ref,
@@ -124,15 +140,19 @@ def _run_chunk(task: _Task) -> NDArray[np.float64]:
 
 def run_trial(scenario: Scenario, n: int, seed: int, days: float | None = None,
               workers: int = 2, chunk_size: int = 25, rtol: float = 1e-5, atol: float = 1e-8,
-              progress: Callable[[int], None] | None = None) -> NDArray[np.float64]:
-    """Metrics (n x arms x METRICS) for a seeded virtual population; ``workers`` processes."""
+              progress: Callable[[int], None] | None = None, multirate: bool = True,
+              ) -> NDArray[np.float64]:
+    """Metrics (n x arms x METRICS) for a seeded virtual population; ``workers`` processes.
+
+    ``multirate=False`` resolves every dosing interval of every arm (the reference the
+    multi-rate integration is tested against)."""
     from igfcirrhosis.model.sbml import sbml_string
 
     ids, values = sample_patients(scenario, n, seed)
     horizon = float(days if days is not None else scenario.days)
     arms = [[p.dosing() for p in arm.regimen] for arm in scenario.arms]
     arms = [[_clip(d, horizon) for d in a] for a in arms]
-    tasks = [_Task(ids, values[k:k + chunk_size], arms, horizon)
+    tasks = [_Task(ids, values[k:k + chunk_size], arms, horizon, multirate)
              for k in range(0, n, chunk_size)]
     sbml, rules = sbml_string(fast=True), sbml_string()
     results: list[NDArray[np.float64]] = []
