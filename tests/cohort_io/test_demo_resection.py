@@ -2,7 +2,9 @@
 ``igfcirrhosis.cohort.demo``): who is resected, when the day-30 value is missing, the assumed
 recovery, and that adding the two columns left every existing column unchanged."""
 
+import dataclasses
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,7 @@ from igfcirrhosis.domain.scores import child_pugh
 from igfcirrhosis.stats.association import PairedComparison
 
 NEW = ["resection", "igf1_day30"]
+PLAN = Path(__file__).resolve().parents[2] / "examples" / "igf" / "plan.toml"
 N = 20_000
 
 
@@ -112,3 +115,30 @@ def test_paired_test_on_the_default_demo_shows_recovery() -> None:
     fit = PairedComparison().fit(frame[frame["resection"]], "igf1", "igf1_day30")
     assert fit.n_ == 9 and fit.n_missing_ == 0
     assert fit.mean_diff_ > 0 and fit.wilcoxon_p_ < 0.05
+
+
+def test_example_plan_covers_correlations_and_the_resection_pair(tmp_path: Path) -> None:
+    """examples/igf/plan.toml: Spearman of IGF-I, IGF-II, IGFBP-3 with the Child-Pugh score and
+    with MELD (each negative, with a CI), and IGF-I before vs 30 days after resection."""
+    from igfcirrhosis.analysis.plan import load_plan
+    from igfcirrhosis.analysis.runner import run_plan
+
+    plan = load_plan(PLAN)
+    wanted = {"spearman_child_pugh", "spearman_meld", "paired_igf1_resection"}
+    plan = dataclasses.replace(plan, analyses=[a for a in plan.analyses if a.id in wanted])
+    assert {a.id for a in plan.analyses} == wanted
+    doc = run_plan(plan, tmp_path / "out").results
+    res = {a["id"]: a for a in doc["analyses"]}
+    assert all(a["status"] == "ok" for a in res.values())
+    for aid, score in (("spearman_child_pugh", "child_pugh_points"), ("spearman_meld", "meld")):
+        pairs = res[aid]["results"]["pairs"]
+        assert [(p["x"], p["y"]) for p in pairs] == [(m, score) for m in ("igf1", "igf2", "igfbp3")]
+        for p in pairs:
+            assert p["lower"] < p["rho"] < p["upper"] < 0 and p["n"] == 400
+    paired = res["paired_igf1_resection"]
+    assert paired["n_used"] == 9 and paired["filter"] == "resection"
+    r = paired["results"]
+    assert (r["before"], r["after"]) == ("igf1", "igf1_day30")
+    assert r["units"]["mean_difference"] == "ng/mL"
+    assert r["mean_difference"]["value"] == pytest.approx(13.56, abs=0.01)
+    assert r["wilcoxon_signed_rank"]["p_value"] == pytest.approx(0.0078125)
