@@ -27,7 +27,8 @@ Decisions (each tested in ``tests/cohort_io/test_redcap.py``):
     ``bilirubin [umol/L]@month_6_arm_1``, so the header still says what was measured and in
     which unit (:func:`igfcirrhosis.domain.inputs.normalize_frame` does not recognise such a
     header and passes the column through unchanged: only baseline columns are converted and
-    scored). In a plan expression name it in backticks: `` `igf1@month_6_arm_1` - igf1 ``;
+    scored; for a header starting with a known name it adds a "did you mean" hint to its
+    warnings). In a plan expression name it in backticks: `` `igf1@month_6_arm_1` - igf1 ``;
   - a repeating instrument or repeating event (``redcap_repeat_instance`` set) becomes
     ``<field>@<event>#<instance>``, e.g. ``hosp_reason@baseline_arm_1#2`` (a repeating
     instrument at the baseline event is pivoted too); without ``redcap_event_name`` (a
