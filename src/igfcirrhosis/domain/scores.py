@@ -158,10 +158,11 @@ def _into(op: np.ufunc, a: FloatArray, b: FloatArray) -> FloatArray:
 
 def _class_codes(points: FloatArray, b_from: float, c_from: float) -> NDArray[np.int8]:
     """0 where missing, 1 (A) below ``b_from``, 2 (B), 3 (C) from ``c_from`` (branch-free)."""
-    codes = np.add(points >= b_from, points >= c_from, dtype=np.int8)
+    codes = np.greater_equal(points, b_from).view(np.int8)  # bools as 0/1 bytes, no casts
+    codes += np.greater_equal(points, c_from).view(np.int8)
     codes += 1
-    codes *= ~np.isnan(points)
-    return codes
+    codes *= np.logical_not(np.isnan(points)).view(np.int8)
+    return np.asarray(codes, dtype=np.int8)
 
 
 def child_pugh(

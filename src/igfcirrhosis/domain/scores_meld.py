@@ -35,9 +35,7 @@ def _meld_labs(
     # dialysis (1) lifts creatinine to the cap; NaN in either propagates (np.maximum)
     cr_used = np.clip(cr, 1.0, creatinine_max)
     if dial.shape == cr_used.shape and cr_used.ndim:
-        rows = np.nonzero(dial)  # the same np.maximum, on the rows it can change
-        if rows[0].size:
-            cr_used[rows] = np.maximum(cr_used[rows], dial[rows] * creatinine_max)
+        np.maximum(cr_used, dial * creatinine_max, out=cr_used)  # in place: one buffer less
     elif dial.ndim or dial != 0.0:
         cr_used = np.maximum(cr_used, dial * creatinine_max)
     return np.maximum(bili, 1.0), np.maximum(inr_a, 1.0), cr_used
