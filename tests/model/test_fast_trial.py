@@ -107,3 +107,18 @@ def test_matrix_exponential_matches_scipy() -> None:
     for scale in (0.0, 0.1, 3.0, 40.0):
         a = rng.standard_normal((12, 12)) * scale / 12
         np.testing.assert_allclose(fast_dosing._expm(a), expm(a), rtol=1e-12, atol=1e-12)
+
+
+def test_vectorised_set_state_equals_item_assignment(model: IgfModel) -> None:
+    assert model._model_order  # the packaged model's species are STATE_IDS in order
+    base = model.equilibrate()
+    x = base * np.linspace(0.9, 1.1, base.size)
+    model.set_state(x)
+    fast = model.state()
+    model._model_order = False
+    try:
+        model.set_state(x)
+        np.testing.assert_array_equal(model.state(), fast)
+        np.testing.assert_array_equal(fast, x)
+    finally:
+        model._model_order = True

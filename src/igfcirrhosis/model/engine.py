@@ -73,6 +73,7 @@ class IgfModel:
         self._derived = derived_ids() if rules_sbml else []
         self.set_tolerances(rtol, atol)
         self.selections = ["time", *STATE_IDS, *RULE_IDS]
+        self._model_order = tuple(self.rr.model.getFloatingSpeciesIds()) == STATE_IDS
 
     def set_tolerances(self, rtol: float, atol: float) -> None:
         """CVODE relative/absolute tolerances (model units: nM, fractions, index)."""
@@ -127,10 +128,19 @@ class IgfModel:
 
     def state(self) -> NDArray[np.float64]:
         """Current values of STATE_IDS."""
+        if self._model_order:
+            return np.array(self.rr.model.getFloatingSpeciesConcentrations(), dtype=float)
         return np.array([self.rr[s] for s in STATE_IDS], dtype=float)
 
     def set_state(self, state: Sequence[float]) -> None:
-        """Set STATE_IDS to ``state``."""
+        """Set STATE_IDS to ``state`` (one call when the model's species are STATE_IDS in
+        order, as in the packaged model: ~20x cheaper than 17 item assignments)."""
+        if self._model_order:
+            x = np.asarray(state, dtype=float)
+            if x.shape != (len(STATE_IDS),):
+                raise ValueError(f"state must have {len(STATE_IDS)} values")
+            self.rr.model.setFloatingSpeciesConcentrations(x)
+            return
         for s, v in zip(STATE_IDS, state, strict=True):
             self.rr[s] = float(v)
 
