@@ -8,8 +8,6 @@ Nothing is dropped; the summary counts rows by reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -100,26 +98,6 @@ def _notes_text(outcomes: dict[str, Any], combined: int) -> str | None:
     return "; ".join(parts) or None
 
 
-@contextmanager
-def _small_pages() -> Iterator[None]:
-    """numpy without ``madvise(MADV_HUGEPAGE)`` on its large arrays, restored afterwards.
-
-    Where the kernel compacts memory for huge pages on demand (transparent_hugepage/defrag =
-    madvise, as on the 2-core benchmark machine), a fresh process paid ~0.6 s of system time
-    in page faults to score a million rows (0.9 s instead of 0.35 s for compute_scores); with
-    small pages the first run costs what later runs do. (numpy's own switch, also reachable as
-    the NUMPY_MADVISE_HUGEPAGE=0 environment variable; a no-op where it does not exist.)"""
-    from numpy._core import multiarray
-
-    switch = getattr(multiarray, "_set_madvise_hugepage", None)
-    previous = switch(False) if switch is not None else None
-    try:
-        yield
-    finally:
-        if switch is not None:
-            switch(previous)
-
-
 def score_frame(
     df: pd.DataFrame,
     *,
@@ -128,13 +106,6 @@ def score_frame(
 ) -> ScoredFrame:
     """Append every score to every row of ``df`` (headers may carry units: ``bilirubin
     [umol/L]``; aliases such as ``bili`` are resolved). See the module docstring."""
-    with _small_pages():
-        return _score_frame(df, options, molecular_weights)
-
-
-def _score_frame(
-    df: pd.DataFrame, options: ScoreOptions | None, molecular_weights: dict[str, float] | None
-) -> ScoredFrame:
     import pandas as pd
 
     from igfcirrhosis.domain.inputs import normalize_frame
