@@ -54,9 +54,14 @@ def parse_web_plan(store: Store, cohort: Cohort, plan_text: str) -> Any:
         raise ProblemError(422, f"{key}: {exc.detail}", field=key, value=None) from None
 
 
-def analysis_work(store: Store, cohort: Cohort, plan_text: str) -> Work:
-    """Validate now (422 on a bad plan); the returned work runs it into the job folder."""
+def analysis_work(store: Store, cohort: Cohort, plan_text: str,
+                  ui_language: str | None = None) -> Work:
+    """Validate now (422 on a bad plan); the returned work runs it into the job folder.
+
+    The report is written in the plan's ``language`` if it names one, else in the user's page
+    language ``ui_language`` (results.json does not depend on it)."""
     plan = parse_web_plan(store, cohort, plan_text)
+    language = None if "language" in tomllib.loads(plan_text) else ui_language
 
     def work(out: Path, progress: Progress) -> str | None:
         from igfcirrhosis.analysis.errors import PlanError
@@ -76,7 +81,7 @@ def analysis_work(store: Store, cohort: Cohort, plan_text: str) -> Work:
         except PlanError as exc:
             raise ValueError(str(exc)) from None
         step("done", "data")
-        outcome = run_plan(plan, out, progress=step, data=data)
+        outcome = run_plan(plan, out, progress=step, data=data, language=language)
         failed = [f"{r.spec.id}: {r.error}" for r in outcome.failed]
         n = len(outcome.records)
         text = f"{n - len(failed)}/{n} analyses done"

@@ -14,6 +14,7 @@ from igfcirrhosis.store.engine import Store
 from igfcirrhosis.store.models import Cohort, Job
 from igfcirrhosis.web.analysis_jobs import analysis_available, analysis_work
 from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
+from igfcirrhosis.web.i18n import choose_language
 from igfcirrhosis.web.jobs import result_dir
 from igfcirrhosis.web.plan_form import CHOICES, build_plan
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
@@ -85,7 +86,8 @@ def post_analysis(request: Request, body: JobIn) -> dict[str, Any]:
             raise ProblemError(404, f"no cohort {body.cohort_id}", field="cohort_id",
                           value=body.cohort_id)
         s.expunge(cohort)
-    work = analysis_work(store, cohort, body.plan)  # validates the plan (422 naming the key)
+    # validates the plan (422 naming the key); the report in the user's page language
+    work = analysis_work(store, cohort, body.plan, choose_language(request))
     job = new_job(request, "analysis", body.title or "analysis",
                   {"plan": body.plan}, cohort_id=cohort.id)
     request.app.state.jobs.submit(job.id, work)

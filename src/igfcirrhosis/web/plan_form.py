@@ -7,7 +7,8 @@ from typing import Any
 
 HEADER = '''# Analysis plan for {name}. [data] path is set by the server to this cohort.
 title = "Cohort analysis: {name}"
-language = "en"
+# The report follows your page language (English or 简体中文) unless you set it here:
+# language = "zh"
 
 [data]
 score = true            # append Child-Pugh, MELD, MELD-Na, MELD 3.0, ALBI, IGF-CTP
