@@ -144,6 +144,8 @@ def test_repeated_ids_allowed_in_long_format() -> None:
 
 
 def test_numeric_category_codes_and_invalid_numbers() -> None:
+    # One stray 4 is a cell error; a 0, or many codes outside 1-3, distrust the whole column
+    # (tests/inputs/test_reviewer_findings_inputs.py).
     df = pd.DataFrame({"encephalopathy": [1, 2, 3, 4, np.nan], "edema": [0, 0.5, 1, 0.7, 0]})
     nf = normalize_frame(df)
     np.testing.assert_array_equal(nf.data["encephalopathy"].to_numpy()[:3], [1.0, 2.0, 3.0])

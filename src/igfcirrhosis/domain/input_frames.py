@@ -39,7 +39,7 @@ from igfcirrhosis.domain.input_values import (
     sign_message,
 )
 from igfcirrhosis.domain.inputs import parse_header
-from igfcirrhosis.domain.units import conversion_factor
+from igfcirrhosis.domain.units import conversion_factor, tidy_unit
 
 __all__ = ["ISSUE_COLUMNS", "NormalizedFrame", "normalize_frame"]
 
@@ -215,6 +215,12 @@ def _quantity_column(
                     )
                     continue
                 given_units[sel] = u
+                if hints is None and tidy_unit(str(u)) != tidy_unit(unit):
+                    issues.add(
+                        sel, header, _raw_values(series, sel), "warning",
+                        [f"{name}: the cell carries its own unit {u!r}, which differs from the "
+                         f"column's [{unit}]; the cell's unit was used"] * len(sel),
+                    )
         factor = factor_arr
     if bad.any():
         bad_pos = np.flatnonzero(bad)
@@ -365,6 +371,8 @@ def _category_column(
             return _presence_coded(analyte, header, series, nums, issues, warnings)
         valid = np.isin(nums, list(numeric_codes))
         bad = ~missing & ~valid
+        if name in ("ascites", "encephalopathy") and _foreign(present, int(bad.sum())):
+            return _foreign_coding(analyte, header, series, nums, issues, warnings)
         pos = np.flatnonzero(bad)
         issues.add(
             pos,
@@ -373,6 +381,12 @@ def _category_column(
             "error",
             [category_message(analyte, v) for v in series.iloc[pos].tolist()],
         )
+        if name in ("ascites", "encephalopathy") and present.size and (present == 1.0).all():
+            warnings.append(
+                f"{name}: column {header!r} holds only 1, read as Child-Pugh points (1 = none). "
+                "If it is 0/1 presence coding, every patient is 'present' and would be scored as "
+                f"'none': give {analyte.accepted_values_text()} instead"
+            )
         out = nums.copy()
         out[bad] = np.nan
         return out
@@ -436,6 +450,35 @@ def _gather_str(labels: pd.Series, idx: IntArray) -> Any:
     return pd.array(taken, dtype=labels.dtype)
 
 
+def _foreign(present: FloatArray, n_bad: int) -> bool:
+    """Does a numeric ascites/encephalopathy column use another coding than points 1/2/3? Yes
+    if it holds a 0 (never a point; 0/1 presence coding is handled before) or more than one
+    code outside 1-3 making up over 5% of its values; a lone stray code is a cell error."""
+    return bool(np.any(present == 0.0)) or (n_bad > 1 and n_bad > 0.05 * present.size)
+
+
+def _foreign_coding(
+    analyte: Analyte,
+    header: str,
+    series: pd.Series,
+    nums: FloatArray,
+    issues: _Issues,
+    warnings: list[str],
+) -> FloatArray:
+    """A numeric ascites/encephalopathy column with codes outside 1/2/3 (e.g. West Haven 0-4)
+    is some other coding: none of its cells can be trusted as Child-Pugh points, not even the
+    1s, so every given cell is an error issue and nothing from it is scored."""
+    name = analyte.name
+    codes = ", ".join(f"{v:g}" for v in np.unique(nums[~np.isnan(nums)])[:8])
+    why = (f"{name}: column {header!r} holds codes {codes}, not Child-Pugh points 1/2/3 "
+           f"(West Haven grades 0-4 or another coding?); not scored. Give "
+           f"{analyte.accepted_values_text()}")
+    warnings.append(why)
+    pos = np.flatnonzero(~np.isnan(nums))
+    issues.add(pos, header, _raw_values(series, pos), "error", [why] * len(pos))
+    return np.full(len(nums), np.nan)
+
+
 def _presence_coded(
     analyte: Analyte,
     header: str,
@@ -463,6 +506,8 @@ def _presence_coded(
 def _unknown_header_hint(header: str) -> str | None:
     """A warning for an unrecognised header that looks like a known column (a misspelling,
     or a unit without brackets such as "Bilirubin umol/L"); None when nothing is close."""
+    if "@" in header or "#" in header:  # a pivoted REDCap event or repeat instance
+        return None
     first = re.split(r"[\s,;]+", header.strip(), maxsplit=1)[0]
     analyte = lookup(first) if first != header.strip() else None
     close = [analyte.name] if analyte is not None else suggest(header, n=1, cutoff=0.8)
