@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from igfcirrhosis import RESEARCH_USE, __version__
+from igfcirrhosis.web import assess_i18n
 from igfcirrhosis.web.i18n import COOKIE, LANGUAGES, choose_language, translations
 from igfcirrhosis.web.page_data import (
     FORM_GROUPS,
@@ -66,6 +67,9 @@ def set_language(to: str = Query("en"), next: str = Query("/assess")) -> Respons
     if to in LANGUAGES:
         resp.set_cookie(COOKIE, to, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return resp
+
+
+router.include_router(assess_i18n.router)  # POST /assess/card: the result card's texts
 
 
 @router.get("/assess", response_class=HTMLResponse)

@@ -9,6 +9,9 @@
   const save = document.getElementById("save");
   let timer = null;
   let lastValues = null;
+  // Chinese (any non-English) page: the card's texts come from POST /assess/card (composed in the
+  // web layer from the assessment's fields); English shows the domain's own text.
+  const localized = document.documentElement.lang !== "en";
 
   function values() {
     const out = {};
@@ -48,12 +51,13 @@
     }, 250);
   }
 
-  function scoreLine(key, s, inputs) {
+  function scoreLine(key, s, inputs, d) {
     const box = el("div", { class: "score", id: "score-" + key });
-    box.append(el("h3", { text: s.name }));
+    const ds = d ? d.scores[key] : null;
+    box.append(el("h3", { text: ds ? ds.name : s.name }));
     if (s.missing && s.missing.length) {
-      box.append(el("p", { class: "missing", text: t("not_computed") + ": " + t("needs") + " " + s.missing.join(", ") }));
-      for (const n of s.notes || []) box.append(el("p", { class: "missing", text: n }));
+      box.append(el("p", { class: "missing", text: ds ? ds.missing : t("not_computed") + ": " + t("needs") + " " + s.missing.join(", ") }));
+      for (const n of ds ? ds.notes : s.notes || []) box.append(el("p", { class: "missing", text: n }));
       return box;
     }
     if ("points" in s) {
@@ -66,7 +70,7 @@
         const raw = inputs[c.input] ? inputs[c.input].raw : null;
         const given = c.value === null ? "—" : (c.unit === null && raw !== null ? String(raw)
           : fmt(c.value) + (c.unit && c.unit !== "1" ? " " + c.unit : ""));
-        body.append(el("tr", {}, el("td", { text: t("c_" + comp) }), el("td", { text: (c.input !== comp ? c.input + " " : "") + given }), el("td", { text: fmt(c.points) })));
+        body.append(el("tr", {}, el("td", { text: t("c_" + comp) }), el("td", { text: (c.input !== comp ? (d && d.inputs[c.input] ? d.inputs[c.input].label : c.input) + " " : "") + given }), el("td", { text: fmt(c.points) })));
       }
       table.append(body);
       box.append(table);
@@ -80,36 +84,37 @@
     return box;
   }
 
-  function evidenceBlock(ev) {
+  function evidenceBlock(ev, dev) {
     if (!ev) return null;
     return el("dl", { class: "evidence" },
       el("dt", { text: t("source") }), el("dd", { text: ev.citation + " " + (ev.review_ref || "") + " — " + ev.source }),
-      el("dt", { text: t("population") }), el("dd", { text: ev.population }),
-      el("dt", { text: t("effect") }), el("dd", { text: ev.effect }));
+      el("dt", { text: t("population") }), el("dd", { text: dev ? dev.population : ev.population }),
+      el("dt", { text: t("effect") }), el("dd", { text: dev ? dev.effect : ev.effect }));
   }
 
-  function render(a) {
+  function render(a, d) {
     result.replaceChildren();
     result.append(el("p", { class: "research-use", text: t("research_use") }));
     result.append(el("h2", { text: t("scores") }));
     const grid = el("div", { class: "scores" });
-    for (const [key, s] of Object.entries(a.scores)) grid.append(scoreLine(key, s, a.inputs));
+    for (const [key, s] of Object.entries(a.scores)) grid.append(scoreLine(key, s, a.inputs, d));
     result.append(grid);
     result.append(el("h2", { text: t("igf") }));
     const list = el("ul", { class: "statements", id: "igf-statements" });
     const evidence = (a.igf && a.igf.evidence) || {};
-    for (const st of (a.igf && a.igf.statements) || []) {
+    for (const [i, st] of ((a.igf && a.igf.statements) || []).entries()) {
       if (st.kind === "missing") continue;
       const li = el("li", { class: st.applies ? "applies" : "not-applies" },
-        el("span", { class: "badge", text: st.applies ? t("applies") : t("does_not_apply") }), " ", st.text);
-      const block = evidenceBlock(st.evidence_id ? evidence[st.evidence_id] : null);
+        el("span", { class: "badge", text: st.applies ? t("applies") : t("does_not_apply") }), " ", d ? d.statements[i] : st.text);
+      const block = evidenceBlock(st.evidence_id ? evidence[st.evidence_id] : null,
+        d && st.evidence_id ? d.evidence[st.evidence_id] : null);
       if (block) li.append(block);
       list.append(li);
     }
     result.append(list);
     if (a.warnings.length) {
       result.append(el("h2", { text: t("warnings") }));
-      result.append(el("ul", { class: "warnings" }, ...a.warnings.map(function (w) { return el("li", { text: w }); })));
+      result.append(el("ul", { class: "warnings" }, ...(d ? d.warnings : a.warnings).map(function (w) { return el("li", { text: w }); })));
     }
     result.append(el("h2", { text: t("inputs") }));
     const table = el("table", { class: "data" }, el("thead", {}, el("tr", {},
@@ -117,7 +122,7 @@
       el("th", { text: t("si") }), el("th", { text: t("conventional") }))));
     const body = el("tbody");
     for (const [name, f] of Object.entries(a.inputs)) {
-      body.append(el("tr", { class: f.flag ? "flag-" + f.flag : null }, el("td", { text: name }), el("td", { text: String(f.raw) }),
+      body.append(el("tr", { class: f.flag ? "flag-" + f.flag : null }, el("td", { text: d && d.inputs[name] ? d.inputs[name].label : name }), el("td", { text: String(f.raw) }),
         el("td", { text: (f.unit_used || "—") + (f.assumed_unit ? " (" + t("assumed") + ")" : "") }),
         el("td", { text: f.value_si === null ? "—" : fmt(f.value_si) + " " + f.unit_si }),
         el("td", { text: f.value_conventional === null ? "—" : fmt(f.value_conventional) + " " + f.unit_conventional })));
@@ -137,7 +142,12 @@
     lastValues = values();
     const chol = document.getElementById("o-cholestatic").value;
     try {
-      render(await api("POST", "/api/v1/assess?cholestatic=" + encodeURIComponent(chol), lastValues));
+      if (localized) {
+        const card = await api("POST", "/assess/card?cholestatic=" + encodeURIComponent(chol), lastValues);
+        render(card.assessment, card.display);
+      } else {
+        render(await api("POST", "/api/v1/assess?cholestatic=" + encodeURIComponent(chol), lastValues));
+      }
       result.scrollIntoView({ behavior: "smooth" });
     } catch (e) {
       errorBox.textContent = t("error") + ": " + e.message;
