@@ -13,7 +13,7 @@ from igfcirrhosis.domain.evidence import load_registry
 from igfcirrhosis.web.assess_i18n import REGISTRY_TEXT, SCORE_NAMES, localize
 from igfcirrhosis.web.i18n import translations
 
-from .browser import browser_page, shot
+from .browser import ARTIFACTS, browser_page, shot
 from .conftest import Live
 
 PATIENT = {"bilirubin": "34", "albumin": "35 g/dL", "inr": "1.5", "ascites": "mild",
@@ -89,6 +89,24 @@ def test_card_endpoint_and_api_stay_apart(client: httpx.Client) -> None:
     assert english["display"] is None
 
 
+def test_unreadable_input_and_live_check_in_chinese(client: httpx.Client) -> None:
+    zh = {"accept-language": "zh-CN"}
+    r = client.post("/assess/card", json={"inr": "1,8"}, headers=zh)
+    assert r.status_code == 422 and r.json()["field"] == "inr"
+    assert r.json()["detail"].startswith("国际标准化比值（INR）：“1,8” 含有逗号")
+    en = client.post("/assess/card", json={"inr": "1,8"}, headers={"accept-language": "en"})
+    assert en.json() == client.post("/api/v1/assess", json={"inr": "1,8"}).json() | {
+        "instance": "/assess/card"}
+    values = {"albumin": "28 g/dL", "bilirubin": "<15", "sodium": "-3", "ascites": "lots",
+              "age": "abc", "creatinine": "2 furlongs"}
+    checked = client.post("/assess/check", json=values, headers=zh).json()
+    assert checked["report"] == client.post("/api/v1/validate", json=values).json()
+    messages = checked["messages"]
+    assert set(messages) == set(values)
+    assert messages["albumin"] == "血清白蛋白 28 g/dL 不合理（合理范围 0.5–7 g/dL）；是否应为 28 g/L？（未计分）"
+    assert [m for m in messages.values() if english_runs(m)] == []
+
+
 def test_chinese_result_card_in_browser(live: Live) -> None:
     with browser_page() as page:
         page.goto(live.url + "/lang?to=zh")
@@ -101,7 +119,7 @@ def test_chinese_result_card_in_browser(live: Live) -> None:
         page.fill("#f-age", "54")
         page.select_option("#f-sex", "F")
         page.fill("#f-igf1", "1.3")          # nmol/L = 9.9 ng/mL: below 13 ng/mL
-        page.fill("#f-igfbp3", "2")
+        page.fill("#f-igfbp3", "70")         # nmol/L = 2 mg/L
         page.fill("#f-sodium", "130")
         page.click("#assess-btn")
         page.wait_for_selector("#child_pugh-class")
@@ -120,6 +138,14 @@ def test_chinese_result_card_in_browser(live: Live) -> None:
         for src in evidence_sources.all_text_contents():
             without_sources = without_sources.replace(src, " ")
         assert english_runs(without_sources) == []
-        page.locator("#result").scroll_into_view_if_needed()
-        shot(page, "assess-zh-result")
+        assert "轻度" in card and "54 岁" in card  # category inputs and units in the inputs table
+        shot(page, "assess-zh-result-page")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("#result").screenshot(path=str(ARTIFACTS / "assess-zh-result.png"))
+        # live check: a unit mistake is explained in Chinese under the field
+        page.select_option("#u-albumin", "g/dL")
+        page.fill("#f-albumin", "28")
+        page.wait_for_selector("#m-albumin.implausible")
+        assert page.text_content("#m-albumin") == (
+            "血清白蛋白 28 g/dL 不合理（合理范围 0.5–7 g/dL）；是否应为 28 g/L？（未计分）")
         assert page.csp_errors == []  # type: ignore[attr-defined]

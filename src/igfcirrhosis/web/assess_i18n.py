@@ -20,7 +20,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
+from igfcirrhosis.domain.input_errors import InputError
 from igfcirrhosis.web.i18n import N_, choose_language, translations
+from igfcirrhosis.web.problems import ProblemError
 from igfcirrhosis.web.schemas import PatientValues
 
 router = APIRouter(include_in_schema=False)
@@ -182,9 +184,81 @@ class Localizer:
             return text + self.g(N_(" (not scored)"))
         if f.get("flag") is None and "kept as given" in message:
             return self.tr(N_("%(label)s: %(raw)s is not an accepted value; kept as given"),
-                           label=label, raw=repr(f.get("raw")))
+                           label=label, raw=self.raw(f.get("raw")))
+        return self.error_message(name, f.get("raw"), message)
+
+    @staticmethod
+    def raw(raw: object) -> str:
+        return f"\u201c{raw}\u201d"
+
+    def error_message(self, name: str, raw: object, message: str) -> str:
+        """An input that cannot be read (an InputError), recognised from its kind."""
+        from igfcirrhosis.domain.analytes import catalog
+
+        analyte = catalog().get(name)
+        label = self.label(name)
+        shown = self.raw(raw)
+        expected = re.search(r"\(expected (.+)\)$", message)
+        rng = expected.group(1) if expected else ""
+        if "contains a comma" in message:
+            return self.tr(N_("%(label)s: %(raw)s contains a comma; write the decimal point as "
+                              "'.' (e.g. 1.8) and no thousands separators (e.g. 1500)"),
+                           label=label, raw=shown)
+        if "is a detection limit" in message:
+            return self.tr(N_("%(label)s: %(raw)s is a detection limit, not a measured value; "
+                              "enter the number itself or leave the value missing"),
+                           label=label, raw=shown)
+        if "is not a number" in message or "is not a finite number" in message:
+            if analyte is not None and analyte.has_unit:
+                return self.tr(N_("%(label)s: %(raw)s is not a number; enter a number in "
+                                  "%(unit)s, or a number with its unit (e.g. '1.2 %(example)s')"),
+                               label=label, raw=shown, unit=self.unit(analyte.default_unit),
+                               example=self.unit(analyte.si_unit or analyte.default_unit))
+            return self.tr(N_("%(label)s: %(raw)s is not a number"), label=label, raw=shown)
+        if "is negative" in message:
+            return self.tr(N_("%(label)s: %(raw)s is negative; a concentration cannot be below 0 "
+                              "(plausible %(range)s)"), label=label, raw=shown, range=rng)
+        if "is not possible" in message and "greater than 0" in message:
+            return self.tr(N_("%(label)s: %(raw)s is not possible; it must be greater than 0 "
+                              "(plausible %(range)s)"), label=label, raw=shown, range=rng)
+        if "is not an accepted value" in message and analyte is not None:
+            if analyte.categories:
+                values = self.g(N_(", ")).join(
+                    f"{c.code if isinstance(c.code, str) else c.label} "
+                    f"({self.g(c.label)})" for c in analyte.categories)
+            else:
+                values = self.g(N_("yes")) + " / " + self.g(N_("no"))
+            return self.tr(N_("%(label)s: %(raw)s is not an accepted value; expected one of "
+                              "%(values)s"), label=label, raw=shown, values=values)
+        m = re.search(r"unit '(.+?)' is not a unit for \S+; expected (.+)$", message)
+        if m:
+            return self.tr(N_("%(label)s: '%(unit)s' is not a unit of %(label)s; expected "
+                              "%(expected)s"), label=label, unit=m.group(1), expected=m.group(2))
+        if "unit" in message:
+            return self.tr(N_("%(label)s: the unit of %(raw)s cannot be used (%(original)s)"),
+                           label=label, raw=shown, original=self.quote(message))
         return self.tr(N_("%(label)s: %(raw)s cannot be read (%(original)s)"), label=label,
-                       raw=repr(f.get("raw")), original=self.quote(message))
+                       raw=shown, original=self.quote(message))
+
+    def given(self, name: str) -> dict[str, str]:
+        """The input table's "given" and "unit used" cells (category codes as their labels)."""
+        from igfcirrhosis.domain.analytes import catalog
+
+        f = self.inputs.get(name) or {}
+        analyte = catalog().get(name)
+        raw = f.get("raw")
+        given = "" if raw is None else str(raw)
+        unit_given = f.get("unit_given")
+        if isinstance(unit_given, str) and given.endswith(unit_given):  # "54 years" -> 54 岁
+            given = given[: len(given) - len(unit_given)] + self.unit(unit_given)
+        value = f.get("value")
+        if analyte is not None and not analyte.is_numeric and f.get("flag") is None:
+            match = [c for c in analyte.categories if c.code == value]
+            if match:
+                given = self.g(match[0].label)
+            elif analyte.kind == "bool" and value in (0.0, 1.0):
+                given = self.g(N_("yes")) if value == 1.0 else self.g(N_("no"))
+        return {"given": given, "unit_used": self.unit(f.get("unit_used")) or "—"}
 
     def warning(self, w: str) -> str:
         """One warning of the assessment, recognised from the inputs it is about."""
@@ -419,8 +493,8 @@ class Localizer:
         igf = self.a.get("igf") or {}
         return {
             "scores": {k: self.score(k, s) for k, s in (self.a.get("scores") or {}).items()},
-            "inputs": {n: {"label": self.label(n), "message": self.input_message(n)}
-                       for n in self.inputs},
+            "inputs": {n: {"label": self.label(n), "message": self.input_message(n),
+                           **self.given(n)} for n in self.inputs},
             "statements": [self.statement(st) for st in igf.get("statements", [])],
             "evidence": {k: self.evidence(ev) for k, ev in (igf.get("evidence") or {}).items()},
             "warnings": [self.warning(w) for w in self.a.get("warnings", [])],
@@ -443,6 +517,31 @@ def assess_card(
     from igfcirrhosis.web.api_assess import run_assess, score_options
 
     lang = choose_language(request)
-    assessment = run_assess(values, score_options(cholestatic, -0.085, True))
+    try:
+        assessment = run_assess(values, score_options(cholestatic, -0.085, True))
+    except InputError as exc:
+        if lang == "en":
+            raise
+        name = exc.field or ""
+        detail = Localizer({}, lang).error_message(name, exc.value, exc.message)
+        raise ProblemError(422, detail, field=exc.field or "body", value=exc.value) from None
     display = localize(assessment, lang) if lang != "en" else None
     return JSONResponse({"assessment": assessment, "display": display})
+
+
+@router.post("/assess/check")
+def assess_check(request: Request, values: Annotated[PatientValues, Body()]) -> JSONResponse:
+    """For the Assess page's live check: ``POST /api/v1/validate``'s report and, for a
+    non-English page, each field's message in the page language."""
+    from igfcirrhosis.web.api_assess import validate_values
+
+    report = validate_values(values)
+    lang = choose_language(request)
+    messages = None
+    if lang != "en":
+        loc = Localizer(report, lang)
+        messages = {k: (loc.input_message(k) if f.get("flag") != "error" else
+                        loc.error_message(str(f.get("name") or k), f.get("raw"),
+                                          str(f.get("message") or "")))
+                    for k, f in report["inputs"].items() if f.get("message")}
+    return JSONResponse({"report": report, "messages": messages})

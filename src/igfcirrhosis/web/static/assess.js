@@ -24,7 +24,7 @@
     return out;
   }
 
-  function showChecks(report) {
+  function showChecks(report, messages) {
     for (const msg of form.querySelectorAll(".field-msg")) { msg.textContent = ""; msg.className = "field-msg"; }
     for (const input of form.querySelectorAll("[data-field]")) input.removeAttribute("aria-invalid");
     for (const [name, f] of Object.entries(report.inputs || {})) {
@@ -32,7 +32,7 @@
       const input = document.getElementById("f-" + name);
       if (!msg) continue;
       if (f.flag === "error" || f.flag === "implausible") {
-        msg.textContent = f.message || f.flag;
+        msg.textContent = (messages && messages[name]) || f.message || f.flag;
         msg.className = "field-msg " + f.flag;
         if (input) input.setAttribute("aria-invalid", "true");
       } else if (f.value_si !== null && f.value_si !== undefined && f.unit_si) {
@@ -46,7 +46,14 @@
   function check() {
     clearTimeout(timer);
     timer = setTimeout(async function () {
-      try { showChecks(await api("POST", "/api/v1/validate", values())); }
+      try {
+        if (localized) {
+          const checked = await api("POST", "/assess/check", values());
+          showChecks(checked.report, checked.messages);
+        } else {
+          showChecks(await api("POST", "/api/v1/validate", values()));
+        }
+      }
       catch (e) { /* the assessment shows the error */ }
     }, 250);
   }
@@ -68,7 +75,8 @@
       const body = el("tbody");
       for (const [comp, c] of Object.entries(s.components)) {
         const raw = inputs[c.input] ? inputs[c.input].raw : null;
-        const given = c.value === null ? "—" : (c.unit === null && raw !== null ? String(raw)
+        const given = c.value === null ? "—" : (c.unit === null && raw !== null
+          ? (d && d.inputs[c.input] ? d.inputs[c.input].given : String(raw))
           : fmt(c.value) + (c.unit && c.unit !== "1" ? " " + c.unit : ""));
         body.append(el("tr", {}, el("td", { text: t("c_" + comp) }), el("td", { text: (c.input !== comp ? (d && d.inputs[c.input] ? d.inputs[c.input].label : c.input) + " " : "") + given }), el("td", { text: fmt(c.points) })));
       }
@@ -122,8 +130,8 @@
       el("th", { text: t("si") }), el("th", { text: t("conventional") }))));
     const body = el("tbody");
     for (const [name, f] of Object.entries(a.inputs)) {
-      body.append(el("tr", { class: f.flag ? "flag-" + f.flag : null }, el("td", { text: d && d.inputs[name] ? d.inputs[name].label : name }), el("td", { text: String(f.raw) }),
-        el("td", { text: (f.unit_used || "—") + (f.assumed_unit ? " (" + t("assumed") + ")" : "") }),
+      body.append(el("tr", { class: f.flag ? "flag-" + f.flag : null }, el("td", { text: d && d.inputs[name] ? d.inputs[name].label : name }), el("td", { text: d && d.inputs[name] ? d.inputs[name].given : String(f.raw) }),
+        el("td", { text: (d && d.inputs[name] ? d.inputs[name].unit_used : f.unit_used || "—") + (f.assumed_unit ? " (" + t("assumed") + ")" : "") }),
         el("td", { text: f.value_si === null ? "—" : fmt(f.value_si) + " " + f.unit_si }),
         el("td", { text: f.value_conventional === null ? "—" : fmt(f.value_conventional) + " " + f.unit_conventional })));
     }
