@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 
 from igfcirrhosis.domain.assessment import assess
 from igfcirrhosis.domain.evidence import load_registry
@@ -61,6 +62,22 @@ def test_localized_card_has_no_english_sentences() -> None:
     assert "血清白蛋白 35 g/dL 不合理（合理范围 0.5–7 g/dL）；是否应为 35 g/L？（未计分）" \
         in d["warnings"]
     assert "血清钠：未给出单位；按 mmol/L 计（数据字典默认单位）" in d["warnings"]
+
+
+@pytest.mark.parametrize("values", [
+    {"sex": "F", "igf1": "50", "igfbp3": "3"},                    # age missing
+    {"age": "95", "sex": "M", "igf1": "50"},                      # outside the reference ages
+    {"igf1": "0.01 ng/mL", "age": "40", "sex": "M"},              # implausible IGF-I
+    {"igf1": "400", "age": "30", "sex": "F", "igf2": "100", "als": "200"},
+    {"etiology": "PBC", "bilirubin": "5", "albumin": "30 g/L", "inr": "2", "creatinine": "1.2",
+     "sodium": "128", "ascites": "none", "encephalopathy": "none", "age": "60", "sex": "F"},
+    {"etiology": "something else", "bilirubin": "34", "albumin": "3.5", "inr": "1.1",
+     "creatinine": "1", "sodium": "140", "dialysis": "yes", "prothrombin_time": "14",
+     "edema": "none"},
+])
+def test_other_patients_have_no_english_sentences(values: dict[str, str]) -> None:
+    d = localize(assess(values).to_dict(), "zh")
+    assert [(t, english_runs(t)) for t in texts(d) if english_runs(t)] == []
 
 
 def test_every_cutoff_entry_of_the_registry_is_translated() -> None:

@@ -46,6 +46,10 @@ EXTRA_LABELS: dict[str, str] = {
     "age_years": N_("Age"),
 }
 
+#: The domain's English subject names in "no SDS computed for ..." sentences.
+_SUBJECTS: Mapping[str, str] = {"IGF-I": "igf1", "IGF-II": "igf2", "IGFBP-3": "igfbp3",
+                                "ALS": "als", "IGF-I/IGFBP-3 molar ratio": "igf1_igfbp3_ratio"}
+
 _OPS_ZH: Mapping[str, tuple[str, str]] = {
     "<": (N_("is below"), N_("is not below")),
     "<=": (N_("is at or below"), N_("is above")),
@@ -350,7 +354,8 @@ class Localizer:
             return self.tr(N_("%(why)s; it is not interpreted."),
                            why=self.input_message(analyte) or "")
         m = re.search(r"no SDS computed for (.+)\.$", str(st.get("text", "")))
-        names = m.group(1) if m else ""
+        names = self.g(N_(", ")).join(self.label(_SUBJECTS.get(n, n))
+                                      for n in (m.group(1).split(", ") if m else ()))
         if analyte == "age_years":
             return self.tr(N_("Age not given: no SDS computed for %(names)s."), names=names)
         if analyte == "sex":
