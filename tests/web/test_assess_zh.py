@@ -144,6 +144,7 @@ def test_chinese_result_card_in_browser(live: Live) -> None:
         card = page.text_content("#result") or ""
         assert "Child-Pugh 分级" in card and "MELD 评分（OPTN 2016）" in card
         assert "未计算：需要 血清肌酐" in card
+        assert (page.text_content("#score-child_pugh p.source") or "").startswith("来源（原文）：Pugh")
         statements = page.text_content("#igf-statements") or ""
         assert "低于 13 ng/mL" in statements and "Colombo 等 2017" in statements
         # The English text of the domain is not on the Chinese card (sources aside).

@@ -301,7 +301,8 @@ class Localizer:
     # -- scores ----------------------------------------------------------------------------
     def score(self, key: str, s: Mapping[str, Any]) -> dict[str, Any]:
         name = self.g(SCORE_NAMES[key]) if key in SCORE_NAMES else str(s.get("name", key))
-        out: dict[str, Any] = {"name": name, "missing": None, "notes": []}
+        out: dict[str, Any] = {"name": name, "missing": None, "notes": [],
+                               "source_label": self.g(N_("Source (quoted as published): "))}
         missing = list(s.get("missing") or [])
         if missing:
             out["missing"] = self.tr(N_("not computed: needs %(inputs)s"),

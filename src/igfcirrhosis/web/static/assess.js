@@ -88,7 +88,7 @@
       if (s.unrounded !== undefined && s.unrounded !== null) p.append(" (" + t("unrounded") + " " + fmt(s.unrounded, 4) + ")");
       box.append(p);
     }
-    box.append(el("p", { class: "source" }, el("small", { text: t("source") + ": " + s.source })));
+    box.append(el("p", { class: "source" }, el("small", { text: (ds ? ds.source_label : t("source") + ": ") + s.source })));
     return box;
   }
 
