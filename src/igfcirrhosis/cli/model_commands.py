@@ -25,6 +25,12 @@ def simulate(
     = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 2,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write figures.")] = True,
+    dask: Annotated[bool, typer.Option(
+        "--dask", help="Run the virtual trial on Dask workers (same results as the local "
+        "pool for the same seed).")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="With --dask: the scheduler address (tcp://host:8786); default "
+        "a local cluster of --workers processes.")] = None,
 ) -> None:
     """Simulate a scenario: trajectories.parquet, summary.json and figures in OUT.
 
@@ -50,10 +56,12 @@ def simulate(
         peak = summary["peaks"]["igf1_total"]["value"]
         typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
         return
-    _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots)
+    on_dask = (scheduler,) if dask or scheduler else None
+    _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots, on_dask)
 
 
-def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool) -> None:
+def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,
+           on_dask: tuple[str | None] | None = None) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
@@ -62,8 +70,19 @@ def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool) -> 
     with Progress(TextColumn("virtual patients"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("trial", total=n)
-        metrics = run_trial(sc, n, seed, workers=workers,
-                            progress=lambda k: bar.advance(task, k))
+        if on_dask is None:
+            metrics = run_trial(sc, n, seed, workers=workers,
+                                progress=lambda k: bar.advance(task, k))
+        else:
+            from igfcirrhosis.distributed import DistributedError, dask_client, run_trial_dask
+
+            try:
+                with dask_client(on_dask[0], n_workers=workers) as client:
+                    metrics = run_trial_dask(sc, n, seed, client=client,
+                                             progress=lambda k: bar.advance(task, k))
+            except DistributedError as exc:
+                _fail(str(exc))
+                return
     out.mkdir(parents=True, exist_ok=True)
     summary = trial_summary(sc, metrics, n, seed, sc.days)
     summary["files"] = write_trial(sc, metrics, out, plots)
