@@ -141,3 +141,28 @@ def test_score_row_with_zero_bilirubin_does_not_stop_the_file(tmp_path: Path) ->
     scored = pd.read_csv(out)
     assert scored["albi"].notna().tolist() == [True, False, True]
     assert "bilirubin" in scored.loc[1, "score_notes"]
+
+
+def test_assess_with_a_laboratory_reference_table(tmp_path: Path) -> None:
+    """--reference takes a shipped id or a lab's own CSV + TOML; the SDS then uses that table."""
+    from importlib import resources
+
+    refs = resources.files("igfcirrhosis").joinpath("data", "references")
+    (tmp_path / "lab.csv").write_text(refs.joinpath("isojima2012-igf1.csv").read_text())
+    meta = refs.joinpath("isojima2012-igf1.toml").read_text()
+    (tmp_path / "lab.toml").write_text(meta.replace('id = "isojima2012-igf1"', 'id = "my-lab"'))
+    args = ["assess", "igf1=150", "age=40", "sex=F", "--json"]
+
+    def sds(extra: list[str]) -> tuple[str, float]:
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        st = next(s for s in json.loads(result.stdout)["igf"]["statements"] if s["kind"] == "sds")
+        return st["reference_id"], st["value"]
+
+    default, shipped, own = sds([]), sds(["--reference", "isojima2012-igf1"]), sds(
+        ["--reference", str(tmp_path / "lab.csv")])
+    assert default[0] == "bidlingmaier2014-igf1"
+    assert shipped[0] == "isojima2012-igf1" and own[0] == "my-lab"
+    assert own[1] == pytest.approx(shipped[1], rel=1e-12) and own[1] != default[1]
+    bad = runner.invoke(app, [*args, "--reference", str(tmp_path / "missing.csv")])
+    assert bad.exit_code == 2 and "missing" in bad.output

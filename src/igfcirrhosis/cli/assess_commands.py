@@ -61,6 +61,33 @@ def _options(cholestatic: str, albi_coefficient: float, meld3_optn: bool) -> Sco
         raise fail(str(exc)) from None
 
 
+def _reference_tables(specs: list[str]) -> dict[str, Any]:
+    """``--reference`` values -> {analyte: ReferenceTable}; exit 2 naming a bad one."""
+    from igfcirrhosis.domain.biomarkers import (
+        available_reference_tables,
+        load_reference_table,
+        reference_table,
+    )
+
+    tables: dict[str, Any] = {}
+    for spec in specs:
+        try:
+            if spec in available_reference_tables():
+                table = reference_table(spec)
+            else:
+                table = load_reference_table(Path(spec))
+        except FileNotFoundError as exc:
+            raise fail(f"--reference {spec}: not a shipped table "
+                       f"({', '.join(available_reference_tables())}) and {exc.filename} does "
+                       "not exist (a CSV needs its .toml metadata beside it)") from None
+        except (ValueError, KeyError, OSError) as exc:
+            raise fail(f"--reference {spec}: {exc}") from None
+        if table.analyte in tables:
+            raise fail(f"--reference {spec}: a second table for {table.analyte}")
+        tables[table.analyte] = table
+    return tables
+
+
 def parse_pairs(pairs: list[str]) -> dict[str, str]:
     """``["bilirubin=34umol/L", ...]`` -> ``{"bilirubin": "34umol/L"}``; exit 2 if malformed."""
     out: dict[str, str] = {}
@@ -155,14 +182,20 @@ def register(app: typer.Typer) -> None:
         cholestatic: Cholestatic = "auto",
         albi_coefficient: AlbiCoefficient = -0.085,
         meld3_optn: Meld3Rules = True,
+        reference: Annotated[list[str] | None, typer.Option(
+            "--reference", help="An SDS reference table replacing the default for its analyte: "
+            "a shipped id (bidlingmaier2014-igf1, isojima2012-igf1, friedrich2014-igfbp3) or your "
+            "laboratory's CSV (age_years, sex, L, M, S) with its .toml metadata beside it. "
+            "Repeat for several analytes.")] = None,
     ) -> None:
         """Assess one patient: Child-Pugh, MELD, MELD-Na, MELD 3.0, ALBI, IGF-CTP, Mayo PBC and
         the IGF interpretation with its evidence. For research and decision support only."""
         from igfcirrhosis.domain.assessment import assess as run_assess
 
         options = _options(cholestatic, albi_coefficient, meld3_optn)
+        tables = _reference_tables(reference or [])
         try:
-            result = run_assess(parse_pairs(values), options=options)
+            result = run_assess(parse_pairs(values), options=options, reference=tables or None)
         except ValueError as exc:  # InputError, ScoreInputError: a value that cannot be used
             raise fail(str(exc)) from None
         if as_json:
