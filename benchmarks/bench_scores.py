@@ -8,6 +8,11 @@ per-row peer, exact decimal arithmetic) over M of the rows and extrapolates its 
 to N, then prints both times and their ratio. Goals: N = 1e6 in < 1 s, >= 50x the peer.
 A second, cheaper peer (plain float ``math``, checked against the reference) is also timed,
 so that the ratio is not read as the gain over any per-row loop.
+
+Both peers compute, per row, the score values, points and ALBI grade. The vectorised side is
+timed twice: with ``detail=False`` (the same values plus the classes: what ``igfc score``
+computes, and the like-for-like comparison) and with the full result objects (component
+points, inputs after the bounds, unrounded values), reported beside it.
 """
 
 from __future__ import annotations
@@ -49,25 +54,29 @@ def make_rows(n: int, seed: int) -> dict[str, np.ndarray]:
     return cols
 
 
-def score_calls(c: dict[str, np.ndarray]) -> list[tuple[str, Callable[[], Any]]]:
-    """The seven scores over the whole table, as (name, call); ALBI converts to SI inside."""
+def score_calls(c: dict[str, np.ndarray],
+                detail: bool = True) -> list[tuple[str, Callable[[], Any]]]:
+    """The seven scores over the whole table, as (name, call); ALBI converts to SI inside.
+    ``detail=False``: values, points and classes only (ALBI and Mayo have nothing more)."""
     labs = dict(bilirubin_mg_dl=c["bilirubin_mg_dl"], inr=c["inr"],
                 creatinine_mg_dl=c["creatinine_mg_dl"], dialysis=c["dialysis"])
     return [
         ("child_pugh", lambda: sc.child_pugh(
             bilirubin_mg_dl=c["bilirubin_mg_dl"], albumin_g_dl=c["albumin_g_dl"],
             ascites_points=c["ascites_points"], encephalopathy_points=c["encephalopathy_points"],
-            inr=c["inr"], pt_prolongation_s=c["pt_prolongation_s"], cholestatic=c["cholestatic"])),
-        ("meld", lambda: sc.meld(**labs)),
-        ("meld_na", lambda: sc.meld_na(**labs, sodium_mmol_l=c["sodium_mmol_l"])),
+            inr=c["inr"], pt_prolongation_s=c["pt_prolongation_s"], cholestatic=c["cholestatic"],
+            detail=detail)),
+        ("meld", lambda: sc.meld(**labs, detail=detail)),
+        ("meld_na", lambda: sc.meld_na(**labs, sodium_mmol_l=c["sodium_mmol_l"], detail=detail)),
         ("meld_3", lambda: sc.meld_3(**labs, sodium_mmol_l=c["sodium_mmol_l"],
-                                     albumin_g_dl=c["albumin_g_dl"], female=c["female"])),
+                                     albumin_g_dl=c["albumin_g_dl"], female=c["female"],
+                                     detail=detail)),
         ("albi", lambda: sc.albi(bilirubin_umol_l=c["bilirubin_mg_dl"] * 17.1,
                                  albumin_g_l=c["albumin_g_dl"] * 10)),
         ("igf_ctp", lambda: sc.igf_ctp(
             igf1_ng_ml=c["igf1_ng_ml"], bilirubin_mg_dl=c["bilirubin_mg_dl"],
             albumin_g_dl=c["albumin_g_dl"], pt_prolongation_s=c["pt_prolongation_s"],
-            cholestatic=c["cholestatic"])),
+            cholestatic=c["cholestatic"], detail=detail)),
         ("mayo_pbc", lambda: sc.mayo_pbc(
             bilirubin_mg_dl=c["bilirubin_mg_dl"], albumin_g_dl=c["albumin_g_dl"],
             age_years=c["age_years"], prothrombin_time_s=c["prothrombin_time_s"],
@@ -75,9 +84,9 @@ def score_calls(c: dict[str, np.ndarray]) -> list[tuple[str, Callable[[], Any]]]
     ]
 
 
-def vectorised_all(c: dict[str, np.ndarray]) -> list[Any]:
-    """All seven scores over the whole table."""
-    return [call() for _, call in score_calls(c)]
+def vectorised_all(c: dict[str, np.ndarray], detail: bool = True) -> list[Any]:
+    """All seven scores over the whole table (every result kept until all are done)."""
+    return [call() for _, call in score_calls(c, detail)]
 
 
 def best_of(repeats: int, fn: Callable[[], object]) -> tuple[float, float]:
@@ -159,6 +168,16 @@ def _agree(fast: dict[str, Any], ref: dict[str, Any]) -> bool:
     return True
 
 
+def vectorised_rows(c: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """The detail=False results as one dict per row, keyed as :func:`float_row_scores`."""
+    cp, meld, meld_na, meld_3, albi, igf_ctp, mayo = vectorised_all(c, detail=False)
+    cols = {"child_pugh_points": cp.points, "meld": meld.value, "meld_na": meld_na.value,
+            "meld_3": meld_3.value, "albi": albi.value, "albi_grade": albi.grade,
+            "igf_ctp_points": igf_ctp.points, "mayo_pbc": mayo.value}
+    return [{k: (None if math.isnan(v[j]) else float(v[j])) for k, v in cols.items()}
+            for j in range(len(cp.points))]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -171,11 +190,15 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"rows: {args.rows:,}  seed: {args.seed}  cores: {os.cpu_count()}  "
           f"load average (1 min): {load:.1f}")
-    total, total_cpu = best_of(3, lambda: vectorised_all(cols))
-    print(f"vectorised, all seven scores (best of 3): wall {total:.3f} s, CPU {total_cpu:.3f} s")
-    for name, call in score_calls(cols):
+    full, full_cpu = best_of(3, lambda: vectorised_all(cols))
+    total, total_cpu = best_of(3, lambda: vectorised_all(cols, detail=False))
+    print(f"vectorised, all seven scores, values and classes (detail=False, best of 3): "
+          f"wall {total:.3f} s, CPU {total_cpu:.3f} s")
+    for name, call in score_calls(cols, detail=False):
         wall, cpu = best_of(3, call)
         print(f"  {name:<11} wall {wall:.3f} s  CPU {cpu:.3f} s")
+    print(f"vectorised, full result objects (detail=True, best of 3): wall {full:.3f} s, "
+          f"CPU {full_cpu:.3f} s")
 
     m = min(args.sample, args.rows)
     keys = list(cols)
@@ -200,12 +223,16 @@ def main() -> None:
     print(f"second peer, plain-float per-row loop: {float_cpu / args.rows * 1e6:.1f} us/row CPU "
           f"-> {float_cpu:.1f} s CPU per {args.rows:,} rows; ratio {float_ratio:.0f}x "
           f"CPU; agrees with the reference on {agree:,} of {m:,} rows")
+    vec = vectorised_rows({k: v[:m] for k, v in cols.items()})
+    agree = sum(_agree(v, sc.reference_row_scores(row)) for v, row in zip(vec, rows, strict=True))
+    print(f"vectorised (detail=False) agrees with the reference on {agree:,} of {m:,} rows")
     per_million = total * 1e6 / args.rows
     print(f"goal < 1 s (wall) per 1e6 rows: {'met' if per_million < 1 else 'NOT met'} "
           f"({per_million:.3f} s; CPU {total_cpu * 1e6 / args.rows:.3f} s)")
     print(f"goal >= 50x: {'met' if ratio_cpu >= 50 else 'NOT met'} against the decimal reference "
           f"({ratio_cpu:.0f}x CPU); {'met' if float_ratio >= 50 else 'NOT met'} against the "
-          f"plain-float loop ({float_ratio:.0f}x CPU)")
+          f"plain-float loop ({float_ratio:.0f}x CPU; {float_cpu / full_cpu:.0f}x with the full "
+          f"result objects)")
 
 
 if __name__ == "__main__":

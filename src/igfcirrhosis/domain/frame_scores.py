@@ -119,7 +119,7 @@ def score_frame(
     # not the ids; sex as its str array (compared in pyarrow)
     columns = {c: canon[c].array if c == "sex" else canon[c].to_numpy()
                for c in canon.columns if c in wanted}
-    outcomes = compute_scores(columns, n, options)
+    outcomes = compute_scores(columns, n, options, detail=False)  # the columns need no more
 
     out = df.reset_index(drop=True)  # copy-on-write: adding columns leaves df as it was
     for col, (key, fld) in SCORE_COLUMNS.items():

@@ -170,12 +170,13 @@ def cholestatic_flags(data: Mapping[str, Any], n: int, option: bool | str) -> Fl
 
 
 def compute_scores(
-    data: Mapping[str, Any], n: int, options: ScoreOptions | None = None
+    data: Mapping[str, Any], n: int, options: ScoreOptions | None = None, *, detail: bool = True
 ) -> dict[str, ScoreOutcome]:
     """Every score of :data:`SPECS` on ``n`` rows of canonical columns (default units).
 
     Missing columns count as missing for every row. A score whose inputs are incomplete in a
-    row is NaN there, and :meth:`ScoreOutcome.lacking` names what it needs.
+    row is NaN there, and :meth:`ScoreOutcome.lacking` names what it needs. ``detail=False``
+    keeps only each score's value, points and class (a cohort table's columns).
     """
     opts = options or ScoreOptions()
     names = {c for spec in SPECS for alt in needs(spec, opts) for c in alt}
@@ -202,21 +203,23 @@ def compute_scores(
         "child_pugh": scores.child_pugh(
             bilirubin_mg_dl=bili, albumin_g_dl=alb, ascites_points=col["ascites"],
             encephalopathy_points=col["encephalopathy"], inr=inr,
-            pt_prolongation_s=col["prothrombin_time_prolongation"], cholestatic=chol),
+            pt_prolongation_s=col["prothrombin_time_prolongation"], cholestatic=chol,
+            detail=detail),
         "meld": scores.meld(bilirubin_mg_dl=bili, inr=inr, creatinine_mg_dl=cr,
-                            dialysis=dialysis),
+                            dialysis=dialysis, detail=detail),
         "meld_na": scores.meld_na(bilirubin_mg_dl=bili, inr=inr, creatinine_mg_dl=cr,
-                                  sodium_mmol_l=na, dialysis=dialysis),
+                                  sodium_mmol_l=na, dialysis=dialysis, detail=detail),
         "meld_3": scores.meld_3(bilirubin_mg_dl=bili, inr=inr, creatinine_mg_dl=cr,
                                 sodium_mmol_l=na, albumin_g_dl=alb, female=female,
-                                dialysis=dialysis, optn_rules=opts.meld3_optn_rules),
+                                dialysis=dialysis, optn_rules=opts.meld3_optn_rules,
+                                detail=detail),
         "albi": scores.albi(
             bilirubin_umol_l=convert(bili, "mg/dL", "umol/L", "bilirubin"),
             albumin_g_l=convert(alb, "g/dL", "g/L", "albumin"),
             albumin_coefficient=opts.albi_coefficient),
         "igf_ctp": scores.igf_ctp(igf1_ng_ml=col["igf1"], bilirubin_mg_dl=bili, albumin_g_dl=alb,
                                   pt_prolongation_s=col["prothrombin_time_prolongation"],
-                                  cholestatic=chol),
+                                  cholestatic=chol, detail=detail),
         "mayo_pbc": scores.mayo_pbc(bilirubin_mg_dl=bili, albumin_g_dl=alb, age_years=col["age"],
                                     prothrombin_time_s=col["prothrombin_time"],
                                     edema=col["edema"]),

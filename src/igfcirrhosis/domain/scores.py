@@ -15,21 +15,21 @@ edge is then applied in the table's own unit): bilirubin 17.1 µmol/L per mg/dL,
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from igfcirrhosis.domain.scores_common import (
+    Flag,
     FloatArray,
     ScoreInputError,
     as_coded,
+    as_flag,
     as_float,
+    band_codes,
     full_shape,
-    labels_from_codes,
     points_banded,
-    points_higher_worse,
-    points_lower_worse,
 )
 from igfcirrhosis.domain.scores_meld import meld, meld_3, meld_na
 from igfcirrhosis.domain.scores_reference import reference_row_scores
@@ -132,28 +132,74 @@ _ALBI_EDGES: Final = (-2.60, -1.39)
 _NO_YES = "0 = no, 1 = yes"
 
 
-def _bilirubin_points(bili_mg_dl: FloatArray, cholestatic: FloatArray) -> FloatArray:
-    if cholestatic.ndim == 0 and not np.isnan(cholestatic):
-        edges = _BILI_EDGES_CHOLESTATIC if cholestatic == 1 else _BILI_EDGES
-        return points_higher_worse(bili_mg_dl, *edges)
-    if cholestatic.shape != bili_mg_dl.shape or bili_mg_dl.ndim == 0:
-        # per row: edges + cholestatic * (cholestatic edges - edges); NaN flag -> NaN edges
-        (lo, hi), (clo, chi) = _BILI_EDGES, _BILI_EDGES_CHOLESTATIC
-        return points_higher_worse(bili_mg_dl, lo + cholestatic * (clo - lo),
-                                   hi + cholestatic * (chi - hi))
-    # the same, computed on the (few) flagged rows only: 1 -> cholestatic edges, NaN -> NaN
-    pts = points_higher_worse(bili_mg_dl, *_BILI_EDGES)
-    rows = np.nonzero(cholestatic)
-    if rows[0].size:
-        pts[rows] = (points_higher_worse(bili_mg_dl[rows], *_BILI_EDGES_CHOLESTATIC)
-                     + cholestatic[rows] * 0.0)
-    return pts
+class _Points(NamedTuple):
+    """One table component: points as int8 1/2/3 (1 where missing) and where it is missing,
+    each of the component's own (broadcastable) shape."""
+
+    codes: NDArray[np.int8]
+    missing: NDArray[np.bool_]
+
+    def as_float(self, shape: tuple[int, ...]) -> FloatArray:
+        """The points as float64 of ``shape``, NaN where missing."""
+        pts = np.array(np.broadcast_to(self.codes, shape), dtype=np.float64)
+        np.copyto(pts, np.nan, where=self.missing)
+        return pts
 
 
-def _into(op: np.ufunc, a: FloatArray, b: FloatArray) -> FloatArray:
-    """``op(a, b)``, written into ``a`` when it has the result's shape."""
-    out = a if a.shape == np.broadcast_shapes(a.shape, b.shape) else None
-    return np.asarray(op(a, b, out=out), dtype=np.float64)
+def _banded(x: FloatArray, edges: tuple[float, float], lower_worse: bool) -> _Points:
+    """Table points of ``x`` with the middle band closed (:func:`band_codes`)."""
+    first, second = edges
+    if lower_worse:  # 1 point above ``first``, 3 below ``second``
+        codes = band_codes(x, first, True, second, False, lower_worse=True)
+    else:  # 1 point below ``first``, 3 above ``second``
+        codes = band_codes(x, first, False, second, True, lower_worse=False)
+    return _Points(np.asarray(codes, dtype=np.int8), np.isnan(x))
+
+
+def _bilirubin_points(bili_mg_dl: FloatArray, cholestatic: Flag) -> _Points:
+    """Bilirubin points; the cholestatic edges where the flag is 1; missing where the value
+    or the flag is missing."""
+    pts = _banded(bili_mg_dl, _BILI_EDGES, lower_worse=False)
+    codes, missing = pts
+    if np.any(cholestatic.yes):
+        codes = np.where(cholestatic.yes,
+                         _banded(bili_mg_dl, _BILI_EDGES_CHOLESTATIC, lower_worse=False).codes,
+                         codes)
+    if cholestatic.missing is not None:
+        missing = missing | cholestatic.missing
+    return _Points(np.asarray(codes, dtype=np.int8), missing)
+
+
+def _coagulation_points(inr: FloatArray | None, pt_prolongation_s: FloatArray | None) -> _Points:
+    """INR points where the INR is given, else PT-prolongation points (Child-Pugh)."""
+    if inr is None:
+        assert pt_prolongation_s is not None
+        return _banded(pt_prolongation_s, _PT_EDGES, lower_worse=False)
+    pts = _banded(inr, _INR_EDGES, lower_worse=False)
+    if pt_prolongation_s is None or not pts.missing.any():
+        return pts
+    by_pt = _banded(pt_prolongation_s, _PT_EDGES, lower_worse=False)
+    return _Points(np.asarray(np.where(pts.missing, by_pt.codes, pts.codes), dtype=np.int8),
+                   pts.missing & by_pt.missing)
+
+
+def _total(parts: list[_Points], shape: tuple[int, ...],
+           plus: tuple[FloatArray, FloatArray] | None = None) -> FloatArray:
+    """The parts' points summed (and the two float point arrays ``plus``, NaN for missing) in
+    one float64 array of ``shape``, NaN where any part is missing. Integers: exact in any
+    order."""
+    codes = parts[0].codes
+    for p in parts[1:]:
+        codes = codes + p.codes  # int8, 1 byte a row
+    total = np.empty(shape, dtype=np.float64)
+    if plus is None:
+        np.copyto(total, codes)
+    else:
+        np.add(*plus, out=total)
+        total += codes
+    for p in parts:
+        np.copyto(total, np.nan, where=p.missing)
+    return total
 
 
 def _class_codes(points: FloatArray, b_from: float, c_from: float) -> NDArray[np.int8]:
@@ -174,6 +220,7 @@ def child_pugh(
     inr: ArrayLike | None = None,
     pt_prolongation_s: ArrayLike | None = None,
     cholestatic: ArrayLike = False,
+    detail: bool = True,
 ) -> ChildPughResult:
     """Child-Pugh score and class (:data:`SOURCES` ``["child_pugh"]``).
 
@@ -209,40 +256,29 @@ def child_pugh(
                    meaning="1 none, 2 mild, 3 moderate-severe")
     enc = as_coded("encephalopathy_points", encephalopathy_points, allowed=(1, 2, 3),
                    meaning="1 none, 2 grade 1-2, 3 grade 3-4")
-    inr_a = as_float("inr", np.nan if inr is None else inr, unit="(ratio)")
-    pt_a = as_float("pt_prolongation_s", np.nan if pt_prolongation_s is None else pt_prolongation_s,
-                    unit="s")
-    chol = as_coded("cholestatic", cholestatic, allowed=(0, 1), meaning=_NO_YES)
-    shape = np.broadcast_shapes(bili.shape, alb.shape, asc.shape, enc.shape, inr_a.shape,
-                                pt_a.shape, chol.shape)
+    inr_a = None if inr is None else as_float("inr", inr, unit="(ratio)")
+    pt_a = (None if pt_prolongation_s is None
+            else as_float("pt_prolongation_s", pt_prolongation_s, unit="s"))
+    if inr_a is None and pt_a is None:
+        inr_a = np.asarray(np.nan)  # neither given: the coagulation points are missing
+    chol = as_flag("cholestatic", cholestatic, meaning=_NO_YES)
+    shape = np.broadcast_shapes(*(a.shape for a in (bili, alb, asc, enc, inr_a, pt_a, chol.yes,
+                                                    chol.missing) if a is not None))
 
     p_bili = _bilirubin_points(bili, chol)
-    p_alb = points_lower_worse(alb, *_ALBUMIN_EDGES)
-    if inr is None:
-        p_coag = points_higher_worse(pt_a, *_PT_EDGES)
-    elif pt_prolongation_s is None or not np.isnan(inr_a).any():
-        p_coag = points_higher_worse(inr_a, *_INR_EDGES)
-    elif inr_a.shape == pt_a.shape and inr_a.ndim:
-        # PT prolongation only where the INR is missing (the same as the np.where below)
-        p_coag = points_higher_worse(inr_a, *_INR_EDGES)
-        rows = np.nonzero(np.isnan(inr_a))
-        p_coag[rows] = points_higher_worse(pt_a[rows], *_PT_EDGES)
-    else:
-        p_coag = np.where(np.isnan(inr_a), points_higher_worse(pt_a, *_PT_EDGES),
-                          points_higher_worse(inr_a, *_INR_EDGES))
-    total = np.asarray(p_bili + p_alb)  # summed left to right, in place where shapes allow
-    for part in (p_coag, asc, enc):
-        total = _into(np.add, total, part)
-    total = full_shape(total, shape)
+    p_alb = _banded(alb, _ALBUMIN_EDGES, lower_worse=True)
+    p_coag = _coagulation_points(inr_a, pt_a)
+    total = _total([p_bili, p_alb, p_coag], shape, plus=(asc, enc))
     codes = _class_codes(total, 7.0, 10.0)
+    if not detail:
+        return ChildPughResult(points=total, grade_code=codes)
     return ChildPughResult(
-        points_bilirubin=full_shape(p_bili, shape),
-        points_albumin=full_shape(p_alb, shape),
-        points_coagulation=full_shape(p_coag, shape),
+        points_bilirubin=p_bili.as_float(shape),
+        points_albumin=p_alb.as_float(shape),
+        points_coagulation=p_coag.as_float(shape),
         points_ascites=full_shape(asc, shape, copy=True),  # never alias the caller's array
         points_encephalopathy=full_shape(enc, shape, copy=True),
         points=total,
-        grade=labels_from_codes(codes, ("A", "B", "C")),
         grade_code=codes,
     )
 
@@ -272,41 +308,48 @@ def albi(
         )
     bili = as_float("bilirubin_umol_l", bilirubin_umol_l, unit="umol/L", strictly_positive=True)
     alb = as_float("albumin_g_l", albumin_g_l, unit="g/L")
-    value = np.asarray(np.log10(bili))
+    shape = np.broadcast_shapes(bili.shape, alb.shape)
+    # 0.66 log10(bili) + coef alb in two buffers; the grade goes into the second
+    value, term = np.empty(shape), np.empty(shape)
+    np.log10(bili, out=value)
     value *= 0.66
-    # value = 0.66 * log10(bili) + coef * alb, in place where the shapes allow
-    value = _into(np.add, value, np.asarray(coef * alb))
-    return AlbiResult(value=np.asarray(value, dtype=np.float64), grade=albi_grade(value))
+    np.multiply(coef, alb, out=term)
+    value += term
+    np.copyto(term, band_codes(value, _ALBI_EDGES[0], True, _ALBI_EDGES[1], True,
+                               lower_worse=False))
+    np.copyto(term, np.nan, where=np.isnan(value))
+    return AlbiResult(value=value, grade=term)
 
 
 def igf_ctp(
     *, igf1_ng_ml: ArrayLike, bilirubin_mg_dl: ArrayLike, albumin_g_dl: ArrayLike,
-    pt_prolongation_s: ArrayLike, cholestatic: ArrayLike = False,
+    pt_prolongation_s: ArrayLike, cholestatic: ArrayLike = False, detail: bool = True,
 ) -> IgfCtpResult:
     """IGF-CTP (Kaseb-Morris) score (Kaseb 2014 Table 1; :data:`SOURCES` ``["igf_ctp"]``).
 
     IGF-1 > 50 ng/mL = 1, 26-50 = 2, < 26 = 3 points (closed middle band: exactly 26 and 50
     score 2; 25.5 scores 3). Bilirubin (cholestatic edges with ``cholestatic``), albumin and
     PT prolongation score as in :func:`child_pugh`. Total 4-12; class A 4-5, B 6-7, C 8-12.
+    ``detail=False``: only ``points`` and the class (component fields None).
     """
     igf = as_float("igf1_ng_ml", igf1_ng_ml, unit="ng/mL")
     bili = as_float("bilirubin_mg_dl", bilirubin_mg_dl, unit="mg/dL")
     alb = as_float("albumin_g_dl", albumin_g_dl, unit="g/dL")
     pt = as_float("pt_prolongation_s", pt_prolongation_s, unit="s")
-    chol = as_coded("cholestatic", cholestatic, allowed=(0, 1), meaning=_NO_YES)
-    shape = np.broadcast_shapes(igf.shape, bili.shape, alb.shape, pt.shape, chol.shape)
+    chol = as_flag("cholestatic", cholestatic, meaning=_NO_YES)
+    shape = np.broadcast_shapes(*(a.shape for a in (igf, bili, alb, pt, chol.yes, chol.missing)
+                                  if a is not None))
 
-    p_igf = full_shape(points_lower_worse(igf, *_IGF1_EDGES), shape)
-    p_bili = full_shape(_bilirubin_points(bili, chol), shape)
-    p_alb = full_shape(points_lower_worse(alb, *_ALBUMIN_EDGES), shape)
-    p_pt = full_shape(points_higher_worse(pt, *_PT_EDGES), shape)
-    total = p_igf + p_bili
-    total += p_alb
-    total += p_pt
+    parts = [_banded(igf, _IGF1_EDGES, lower_worse=True), _bilirubin_points(bili, chol),
+             _banded(alb, _ALBUMIN_EDGES, lower_worse=True),
+             _banded(pt, _PT_EDGES, lower_worse=False)]
+    total = _total(parts, shape)
     codes = _class_codes(total, 6.0, 8.0)
+    if not detail:
+        return IgfCtpResult(points=total, grade_code=codes)
+    p_igf, p_bili, p_alb, p_pt = (p.as_float(shape) for p in parts)
     return IgfCtpResult(points_igf1=p_igf, points_bilirubin=p_bili, points_albumin=p_alb,
-                        points_pt=p_pt, points=total,
-                        grade=labels_from_codes(codes, ("A", "B", "C")), grade_code=codes)
+                        points_pt=p_pt, points=total, grade_code=codes)
 
 
 def mayo_pbc(
@@ -326,18 +369,20 @@ def mayo_pbc(
     pt = as_float("prothrombin_time_s", prothrombin_time_s, unit="s", strictly_positive=True)
     edm = as_coded("edema", edema, allowed=(0.0, 0.5, 1.0),
                    meaning="0 none, 0.5 untreated or diuretic-responsive, 1 despite diuretics")
+    shape = np.broadcast_shapes(bili.shape, alb.shape, age.shape, pt.shape, edm.shape)
     # 0.871 ln(bili) - 2.53 ln(alb) + 0.039 age + 2.38 ln(pt) + 0.859 edema, left to right,
-    # in two buffers (the same operations in the same order: bit-identical)
-    value = np.asarray(np.log(bili))
+    # in two buffers
+    value, term = np.empty(shape), np.empty(shape)
+    np.log(bili, out=value)
     value *= 0.871
-    term = np.asarray(np.log(alb))
+    np.log(alb, out=term)
     term *= 2.53
-    value = _into(np.subtract, value, term)
-    term = np.asarray(np.multiply(age, 0.039, out=term if term.shape == age.shape else None))
-    value = _into(np.add, value, term)
-    term = np.asarray(np.log(pt, out=term if term.shape == pt.shape else None))
+    value -= term
+    np.multiply(age, 0.039, out=term)
+    value += term
+    np.log(pt, out=term)
     term *= 2.38
-    value = _into(np.add, value, term)
-    term = np.asarray(np.multiply(edm, 0.859, out=term if term.shape == edm.shape else None))
-    value = _into(np.add, value, term)
-    return MayoPbcResult(value=np.asarray(value, dtype=np.float64))
+    value += term
+    np.multiply(edm, 0.859, out=term)
+    value += term
+    return MayoPbcResult(value=value)

@@ -14,9 +14,8 @@ Conventions (used by every score in :mod:`igfcirrhosis.domain.scores`):
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,6 +30,25 @@ SNAP_DECIMALS: Final = 9
 class ScoreInputError(ValueError):
     """An input to a score cannot be used: names the argument, the element, its value, the
     unit and the accepted range."""
+
+
+class Flag(NamedTuple):
+    """A 0/1 flag as byte masks: ``yes`` where it is 1, ``missing`` where it is NaN (None if
+    none is); both of the flag's own (broadcastable) shape."""
+
+    yes: NDArray[np.bool_]
+    missing: NDArray[np.bool_] | None
+
+
+def as_flag(name: str, x: ArrayLike, *, meaning: str) -> Flag:
+    """A 0/1 flag (bool, or numbers with NaN for missing) as :class:`Flag`; any value other
+    than 0, 1 or NaN is an error naming ``name``. A bool array is used as it is (no copy)."""
+    raw = np.asarray(x)
+    if raw.dtype == np.bool_:
+        return Flag(raw, None)
+    arr = as_coded(name, raw, allowed=(0, 1), meaning=meaning)
+    missing = np.isnan(arr)
+    return Flag(np.equal(arr, 1.0), missing if missing.any() else None)
 
 
 def _first_bad(name: str, arr: FloatArray, bad: NDArray[np.bool_], expected: str) -> None:
@@ -88,16 +106,12 @@ def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: st
         ) from exc
     if arr.dtype == np.float64 and np.asarray(x).dtype == np.bool_ and set(allowed) >= {0, 1}:
         return arr  # a boolean array is a valid 0/1 flag by construction
-    # fast path (the codes used here are evenly spaced: 0/1, 1/2/3, 0/0.5/1): in range and on
-    # the grid, proved with reductions and one scaled copy
-    codes = sorted(allowed)
-    step = codes[1] - codes[0] if len(codes) > 1 else 1.0
-    flat = arr.ravel()
-    lo = float(np.fmin.reduce(flat, initial=np.inf))
-    hi = float(np.fmax.reduce(flat, initial=-np.inf))
-    evenly = all(abs(b - a - step) < 1e-12 for a, b in itertools.pairwise(codes))
-    in_range = (lo >= codes[0] or lo == np.inf) and (hi <= codes[-1] or hi == -np.inf)
-    if evenly and in_range and _on_grid(flat, codes[0], step):
+    # fast path: count the elements equal to each code and the NaNs (byte masks, no copy of
+    # the values); every element accounted for means every element is valid
+    counted = np.count_nonzero(np.isnan(arr))
+    for code in allowed:
+        counted += np.count_nonzero(np.equal(arr, code))
+    if counted == arr.size:
         return arr
     ok = np.isnan(arr)
     for code in allowed:
@@ -106,49 +120,42 @@ def as_coded(name: str, x: ArrayLike, *, allowed: tuple[float, ...], meaning: st
     return arr
 
 
-def _on_grid(flat: FloatArray, first: float, step: float) -> bool:
-    """True if every non-NaN element is ``first + k * step`` for an integer k (the caller has
-    checked the range). One scaled copy, rounded in place; NaN is counted, not compared."""
-    if step == 1.0 and float(first).is_integer():
-        q = np.rint(flat)  # flags 0/1, points 1/2/3: on the grid means an integer
-    else:
-        q = flat - first
-        q /= step
-        flat = q.copy()
-        np.rint(q, out=q)
-    differ = np.count_nonzero(np.not_equal(q, flat, out=np.empty(flat.shape, dtype=bool)))
-    return bool(differ == 0 or differ == int(np.count_nonzero(np.isnan(flat))))
-
-
 def snap(x: FloatArray) -> FloatArray:
     """Round to :data:`SNAP_DECIMALS` decimals to remove binary representation noise."""
     return np.round(x, SNAP_DECIMALS)
 
 
-def round_half_up(x: FloatArray, decimals: int = 0) -> FloatArray:
+_HALF_UP: Final = 0.5 + 0.5 * 10.0**-SNAP_DECIMALS
+"""0.5 plus half a unit of the snap: ``floor(y + _HALF_UP)`` rounds half up after snapping."""
+
+
+def round_half_up(x: FloatArray, decimals: int = 0, *, overwrite: bool = False) -> FloatArray:
     """Round half away from zero (``decimal.ROUND_HALF_UP``), never banker's rounding.
 
     ``round_half_up(2.5) == 3``, ``round_half_up(0.15 * 10) == 2``, ``round_half_up(-2.5) == -3``.
-    The value is first snapped to :data:`SNAP_DECIMALS` decimals (after scaling) so that a
-    computed 24.499999999999996 whose exact value is 24.5 rounds to 25. NaN stays NaN.
-    (Computed in place in one buffer: the same operations as
-    ``copysign(floor(|round(x * 10**decimals, 9)| + 0.5), y) / 10**decimals``.)
+    The value (after scaling by ``10**decimals``) is first snapped to :data:`SNAP_DECIMALS`
+    decimals, ties up, so that a computed 24.499999999999996 whose exact value is 24.5 rounds
+    to 25: snapped ``|y|`` reaches ``k + 0.5`` exactly when ``|y| >= k + 0.5 - 5e-10``, so the
+    result is ``copysign(floor(|y| + 0.5 + 5e-10), y)`` (two passes, no snapped copy). NaN
+    stays NaN. With ``overwrite`` (``x`` a float64 array the caller owns) the result may
+    be written into ``x`` instead of a new array.
     """
     scale = 10.0**decimals
     x = np.asarray(x, dtype=np.float64)
-    y = np.round(x * scale if decimals else x, SNAP_DECIMALS)
+    y = x * scale if decimals else x
+    overwrite = overwrite or bool(decimals)  # the scaled copy is ours
     if y.ndim == 0:
-        return np.asarray(np.copysign(np.floor(np.abs(y) + 0.5), y) / scale, dtype=np.float64)
+        return np.asarray(np.copysign(np.floor(np.abs(y) + _HALF_UP), y) / scale,
+                          dtype=np.float64)
     if float(np.fmin.reduce(y, axis=None, initial=np.inf)) > 0.0:
-        # all positive (or NaN): |y| = y and the sign is y's own, so floor(y + 0.5) in place
-        # gives the same bits (NaN keeps its sign through + and floor)
-        y += 0.5
-        out = np.floor(y, out=y)
+        # all positive (or NaN): |y| = y, so floor(y + _HALF_UP) in one buffer (NaN stays NaN)
+        out = np.add(y, _HALF_UP, out=y if overwrite else None)
+        np.floor(out, out=out)
     else:
         out = np.abs(y)
-        out += 0.5
+        out += _HALF_UP
         np.floor(out, out=out)
-        np.copysign(out, y, out=out)
+        out = np.copysign(out, y, out=y if overwrite else out)
     if decimals:
         out /= scale
     return out
@@ -187,13 +194,10 @@ def _from_key(key: int) -> float:
     return float(np.array(bits, dtype=np.int64).view(np.float64))
 
 
-def points_banded(x: FloatArray, first: float, first_strict: bool, second: float,
-            second_strict: bool, lower_worse: bool) -> FloatArray:
-    """1 + [snap(x) passes the first edge] + [passes the second], NaN where x is NaN. Passing
-    an edge upwards is ``snap(x) >= edge`` (``>`` if strict); downwards (``lower_worse``) it
-    is ``snap(x) < edge`` (``<=`` if strict). Comparisons against precomputed thresholds
-    (:func:`_threshold`) in int8, one float64 result: no snapped copy of ``x``."""
-    x = np.asarray(x, dtype=np.float64)
+def band_codes(x: FloatArray, first: float, first_strict: bool, second: float,
+               second_strict: bool, lower_worse: bool) -> NDArray[np.int8]:
+    """The points of :func:`points_banded` as int8 1/2/3, NaN counted as 1 (the caller marks
+    it): two comparisons against precomputed thresholds, summed as bytes."""
     if lower_worse:  # snap(x) <= e  <=>  not snap(x) > e  <=>  x < threshold(e, strict=True)
         m = np.less(x, _threshold(first, first_strict)).view(np.int8)
         m += np.less(x, _threshold(second, second_strict)).view(np.int8)
@@ -201,40 +205,21 @@ def points_banded(x: FloatArray, first: float, first_strict: bool, second: float
         m = np.greater_equal(x, _threshold(first, first_strict)).view(np.int8)
         m += np.greater_equal(x, _threshold(second, second_strict)).view(np.int8)
     m += 1
-    pts = m.astype(np.float64)
+    return np.asarray(m, dtype=np.int8)
+
+
+def points_banded(x: FloatArray, first: float, first_strict: bool, second: float,
+            second_strict: bool, lower_worse: bool) -> FloatArray:
+    """1 + [snap(x) passes the first edge] + [passes the second], NaN where x is NaN. Passing
+    an edge upwards is ``snap(x) >= edge`` (``>`` if strict); downwards (``lower_worse``) it
+    is ``snap(x) < edge`` (``<=`` if strict). Comparisons against precomputed thresholds
+    (:func:`_threshold`) in int8, one float64 result: no snapped copy of ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    pts = band_codes(x, first, first_strict, second, second_strict, lower_worse).astype(np.float64)
     if pts.ndim == 0:
         return np.asarray(pts + x * 0.0, dtype=np.float64)
     np.copyto(pts, x, where=np.isnan(x))
     return pts
-
-
-def _nan_where_nan(pts: FloatArray, value: FloatArray, *edges: FloatArray | float) -> FloatArray:
-    """Add ``0 * value`` (0, or NaN where the value is NaN), and the same for array-valued
-    edges: branch-free NaN propagation."""
-    pts = pts + value * 0.0
-    for edge in edges:
-        if isinstance(edge, np.ndarray):
-            pts = pts + edge * 0.0
-    return np.asarray(pts, dtype=np.float64)
-
-
-def points_higher_worse(
-    x: FloatArray, low: float | FloatArray, high: float | FloatArray
-) -> FloatArray:
-    """1 point below ``low``, 2 points on the closed interval [low, high], 3 points above
-    ``high``; NaN where ``x`` (or a threshold) is NaN. Branch-free (bool arithmetic)."""
-    if not isinstance(low, np.ndarray) and not isinstance(high, np.ndarray):
-        return points_banded(x, float(low), False, float(high), True, lower_worse=False)
-    s = snap(x)
-    pts = np.add(s >= low, s > high, dtype=np.float64)
-    pts += 1.0
-    return _nan_where_nan(pts, s, low, high)
-
-
-def points_lower_worse(x: FloatArray, high: float, low: float) -> FloatArray:
-    """1 point above ``high``, 2 points on the closed interval [low, high], 3 points below
-    ``low``; NaN where ``x`` is NaN."""
-    return points_banded(x, float(high), True, float(low), False, lower_worse=True)
 
 
 def labels_from_codes(codes: NDArray[np.int8], labels: tuple[str, ...]) -> ObjectArray:

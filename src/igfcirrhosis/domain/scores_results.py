@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from igfcirrhosis.domain.scores_common import FloatArray, ObjectArray
+from igfcirrhosis.domain.scores_common import FloatArray, ObjectArray, labels_from_codes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +41,11 @@ class _ScoreResult:
     """Shared behaviour: ``to_dict()`` (JSON-friendly), ``summary`` (a DataFrame), ``plot``."""
 
     label: ClassVar[str] = "score"
+    derived: ClassVar[tuple[str, ...]] = ()
+    """Fields computed from the others on first read (cached), listed after them."""
+
+    def _names(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self)] + list(self.derived)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         # numpy ufuncs return numpy scalars for 0-d input: store every field as an ndarray.
@@ -51,9 +57,9 @@ class _ScoreResult:
     def to_dict(self) -> dict[str, Any]:
         """Field name -> value (0-d) or list of values, with None for missing (never NaN)."""
         return {
-            f.name: _to_python(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if getattr(self, f.name) is not None
+            name: _to_python(getattr(self, name))
+            for name in self._names()
+            if getattr(self, name) is not None
         }
 
     @property
@@ -62,9 +68,9 @@ class _ScoreResult:
         import pandas as pd
 
         cols = {
-            f.name: np.atleast_1d(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if getattr(self, f.name) is not None
+            name: np.atleast_1d(getattr(self, name))
+            for name in self._names()
+            if getattr(self, name) is not None
         }
         return pd.DataFrame(cols)
 
@@ -98,27 +104,40 @@ class _ScoreResult:
         return ax
 
 
-@dataclass(frozen=True)
-class ChildPughResult(_ScoreResult):
-    """Child-Pugh points per component (1-3, NaN if missing), total (5-15) and class.
+class _ClassLabels:
+    """``grade``: the class labels "A" / "B" / "C" (None where missing) from the int8
+    ``grade_code``, made on first read: the object array costs more than the whole score."""
 
-    ``grade`` holds "A" (5-6), "B" (7-9), "C" (10-15) or None; ``grade_code`` the same as
-    int8 0 (missing) / 1 / 2 / 3.
+    grade_code: NDArray[np.int8]
+    derived: ClassVar[tuple[str, ...]] = ("grade",)
+
+    @cached_property
+    def grade(self) -> ObjectArray:
+        """The class as "A" / "B" / "C", None where missing (from ``grade_code``)."""
+        return labels_from_codes(self.grade_code, ("A", "B", "C"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChildPughResult(_ClassLabels, _ScoreResult):
+    """Child-Pugh points per component (1-3, NaN if missing; None with ``detail=False``),
+    total (5-15) and class.
+
+    ``grade_code`` holds the class as int8 0 (missing) / 1 / 2 / 3; ``grade`` the same as
+    "A" (5-6), "B" (7-9), "C" (10-15) or None (an object array made on first read).
     """
 
     label: ClassVar[str] = "Child-Pugh"
 
-    points_bilirubin: FloatArray
-    points_albumin: FloatArray
-    points_coagulation: FloatArray
-    points_ascites: FloatArray
-    points_encephalopathy: FloatArray
+    points_bilirubin: FloatArray | None = None
+    points_albumin: FloatArray | None = None
+    points_coagulation: FloatArray | None = None
+    points_ascites: FloatArray | None = None
+    points_encephalopathy: FloatArray | None = None
     points: FloatArray
-    grade: ObjectArray
     grade_code: NDArray[np.int8]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MeldResult(_ScoreResult):
     """A MELD-family score.
 
@@ -126,15 +145,16 @@ class MeldResult(_ScoreResult):
     ``unrounded``: the formula's value before its final rounding and cap (see each function).
     ``meld_i``: MELD(i), the rounded MELD used inside MELD-Na (None for MELD 3.0).
     ``*_used``: the inputs after the score's bounds and dialysis rule (None if not used).
+    With ``detail=False`` only ``value`` is filled in.
     """
 
     label: ClassVar[str] = "MELD"
 
     value: FloatArray
-    unrounded: FloatArray
-    bilirubin_used: FloatArray
-    inr_used: FloatArray
-    creatinine_used: FloatArray
+    unrounded: FloatArray | None = None
+    bilirubin_used: FloatArray | None = None
+    inr_used: FloatArray | None = None
+    creatinine_used: FloatArray | None = None
     meld_i: FloatArray | None = None
     sodium_used: FloatArray | None = None
     albumin_used: FloatArray | None = None
@@ -150,21 +170,22 @@ class AlbiResult(_ScoreResult):
     grade: FloatArray
 
 
-@dataclass(frozen=True)
-class IgfCtpResult(_ScoreResult):
-    """IGF-CTP (Kaseb-Morris) points per component (1-3), total (4-12) and class.
+@dataclass(frozen=True, kw_only=True)
+class IgfCtpResult(_ClassLabels, _ScoreResult):
+    """IGF-CTP (Kaseb-Morris) points per component (1-3; None with ``detail=False``), total
+    (4-12) and class.
 
-    ``grade`` holds "A" (4-5), "B" (6-7), "C" (8-12) or None; ``grade_code`` 0/1/2/3.
+    ``grade_code`` holds the class as int8 0/1/2/3; ``grade`` the same as "A" (4-5),
+    "B" (6-7), "C" (8-12) or None (an object array made on first read).
     """
 
     label: ClassVar[str] = "IGF-CTP"
 
-    points_igf1: FloatArray
-    points_bilirubin: FloatArray
-    points_albumin: FloatArray
-    points_pt: FloatArray
+    points_igf1: FloatArray | None = None
+    points_bilirubin: FloatArray | None = None
+    points_albumin: FloatArray | None = None
+    points_pt: FloatArray | None = None
     points: FloatArray
-    grade: ObjectArray
     grade_code: NDArray[np.int8]
 
 
