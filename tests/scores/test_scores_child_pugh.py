@@ -75,6 +75,16 @@ def test_bilirubin_edges_si(bili_umol_l: float, points: int) -> None:
     assert _cp(bilirubin_mg_dl=mg_dl).points_bilirubin == points  # type: ignore[attr-defined]
 
 
+def test_medcalc_bench_worked_example() -> None:
+    """The Child-Pugh one-shot example of MedCalc-Bench (Khandekar N et al., NeurIPS 2024
+    Datasets and Benchmarks; ncbi-nlp/MedCalc-Bench, evaluation/one_shot_finalized_explanation
+    .json, calculator 15): INR 2.0 (2), bilirubin 2.6 umol/L = 0.143 mg/dL (1), albumin 3.7
+    g/dL (1), ascites absent (1), no encephalopathy (1) = 6 points."""
+    res = _cp(bilirubin_mg_dl=2.6 / BILI_UMOL_PER_MG_DL, albumin_g_dl=3.7, inr=2.0)
+    assert res.points == 6 and res.grade == "A"  # type: ignore[attr-defined]
+    assert res.points_coagulation == 2  # type: ignore[attr-defined]
+
+
 def test_edges_survive_binary_representation() -> None:
     """A computed edge is often one ulp off (0.1 * 3 * 10 == 3.0000000000000004): still 2 points."""
     assert 0.1 * 3 * 10 != 3.0  # the hazard is real
