@@ -118,6 +118,20 @@ def test_resolve_aliases(alias: str, name: str) -> None:
     assert lookup(alias) is resolve(alias)
 
 
+def test_cause_is_not_an_etiology_alias() -> None:
+    """A 'cause' column is usually the cause of death or the event type of a competing-risks
+    outcome: it stays a column of its own, not the etiology of the liver disease."""
+    import pandas as pd
+
+    from igfcirrhosis.domain.inputs import normalize_frame
+
+    assert lookup("cause") is None
+    frame = pd.DataFrame({"bilirubin": [1.0, 2.0], "cause": ["death", "transplant"]})
+    normalized = normalize_frame(frame)
+    assert "cause" in normalized.data.columns and "etiology" not in normalized.data.columns
+    assert len(normalized.issues) == 0
+
+
 def test_resolve_unknown_suggests_close_matches() -> None:
     with pytest.raises(KeyError, match="did you mean bilirubin"):
         resolve("bilirubine")
