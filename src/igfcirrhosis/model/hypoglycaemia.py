@@ -1,11 +1,12 @@
 """Hypoglycaemia-risk proxy: free IGF-I above an anchored threshold (not a glucose model).
 
 Anchor: in healthy adults 100 ug/kg rhIGF-I SC raised free IGF-I to 43.5 ng/mL at 2 h with a
-glucose nadir of 69 mg/dL (Growth Regul 1991 1:23). The model under-predicts that free-IGF-I
-spike (~8 ng/mL; validation row ``meca_free_2h_100``), so by default the threshold is the
-model's own free IGF-I in that experiment -- "as much free IGF-I as the dose that brought
-healthy adults to the hypoglycaemic border" -- rather than the measured 43.5 ng/mL. A scenario
-may set an explicit value instead (``target.free_igf1_hypoglycaemia_ng_per_ml``).
+glucose nadir of 69 mg/dL (Growth Regul 1991 1:23). By default the threshold is the model's own
+free IGF-I in that experiment -- "as much free IGF-I as the dose that brought healthy adults to
+the hypoglycaemic border" -- rather than the measured 43.5 ng/mL, so that the proxy stays
+consistent with the model if parameters change (today ~42 ng/mL, validation row
+``meca_free_2h_100``; before the 2026-12 recalibration the model gave ~8 ng/mL). A scenario may
+set an explicit value instead (``target.free_igf1_hypoglycaemia_ng_per_ml``).
 """
 
 from __future__ import annotations
