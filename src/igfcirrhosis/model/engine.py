@@ -192,12 +192,21 @@ class IgfModel:
                     self._arm(d if d.start_h >= a else _shift(d, a), a)
             inner = t[(t > a) & (t < b)]
             grid = np.concatenate(([a], inner, [b]))
-            res = np.array(self.rr.simulate(times=grid, selections=sel))
-            keep = np.isin(grid, t)
-            if pieces:
-                keep[0] = False
+            if self.rr.timeCourseSelections != sel:  # setting costs ~30 us; reading ~1 us
+                self.rr.timeCourseSelections = sel
+            res = np.array(self.rr.simulate(times=grid))
+            # rows at requested times: the inner ones, and the cuts that are requested times
+            keep = np.ones(grid.size, dtype=bool)
+            keep[0] = not pieces  # a later piece starts where the previous one ended
+            keep[-1] = _requested(t, b)
             pieces.append(res[keep])
-        return np.vstack(pieces)
+        return pieces[0] if len(pieces) == 1 else np.vstack(pieces)
+
+
+def _requested(t: NDArray[np.float64], x: float) -> bool:
+    """``x`` is one of the (sorted) times ``t``."""
+    i = int(np.searchsorted(t, x))
+    return i < t.size and t[i] == x
 
 
 def _shift(d: Dosing, t0: float) -> Dosing:
