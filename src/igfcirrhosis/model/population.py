@@ -11,7 +11,8 @@ Long periodic regimens (one block of doses from day 0 to the end, horizon >= 240
 integrated multi-rate (:mod:`igfcirrhosis.model.fast_dosing`): full resolution over the first
 days, short bursts between jumps of the slow fibrosis states, and the last days; every trial
 metric agrees with the event-by-event run within ``fast_dosing.TOLERANCE`` (1e-3 relative,
-tested; measured <= 1.2e-4) at 1/7 of the CPU time (59 -> 8.4 ms per BID patient-year).
+tested; measured <= 2.3e-4) at ~1/6 of the CPU time (80 -> 12.4 ms per BID patient-year on
+the 2-core VM of 2026-12; figures in MODEL.md).
 ``run_trial(..., multirate=False)`` resolves every interval.
 """
 
