@@ -28,7 +28,9 @@ comes from the first weeks, when HSC and binding proteins still adapt to treatme
 with the ECM turnover (t1/2 ~60 d), hence ``MIN_HORIZON_H``. Measured on 8 scenario sets x 24
 patients (Child A/B/C, healthy; mecasermin BID/TID, rinfabate QD, both; HSC sign -1; 240-730
 d): worst 1.2e-4 (240 d), <= 8e-5 at 365 d; earlier settings reached 4e-4 at 180 d and 3e-3 at
-90-150 d, which is why shorter runs are resolved event by event.
+90-150 d, which is why shorter runs are resolved event by event. After the 2026-12
+recalibration (12 patients; Child B 365 d BID + rinfabate, Child C 240 d TID, Child A 730 d):
+worst 2.3e-4 (Child C, 240 d).
 """
 
 from __future__ import annotations
