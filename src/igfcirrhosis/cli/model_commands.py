@@ -54,10 +54,23 @@ def simulate(
         summary = simulate_scenario(sc, out, plots=plots)
         base = summary["baseline"]["igf1_total"]["value"]
         peak = summary["peaks"]["igf1_total"]["value"]
+        for name, p in summary.get("fit", {}).get("parameters", {}).items():
+            lo, hi = p["ci95"]
+            typer.echo(f"fitted {name} {p['estimate']:.3g} (95% CI {_g(lo)}-{_g(hi)})")
         typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
         return
     on_dask = (scheduler,) if dask or scheduler else None
+    if sc.measured is not None:
+        from igfcirrhosis.model.fitting import fit_scenario
+
+        typer.echo(f"fitting {', '.join(sc.measured.fit)} to the measured values "
+                   f"({sc.measured.bootstrap} bootstrap refits)...", err=True)
+        sc = fit_scenario(sc)
     _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots, on_dask)
+
+
+def _g(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3g}"
 
 
 def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,

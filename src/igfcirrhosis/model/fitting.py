@@ -16,8 +16,8 @@ answer, not a bug.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from igfcirrhosis.model.engine import IgfModel
 from igfcirrhosis.model.parameters import default_parameters
 from igfcirrhosis.model.patient import PatientState
 from igfcirrhosis.model.units import ALS_KDA, IGF1_KDA, IGF2_KDA, IGFBP3_KDA
+
+if TYPE_CHECKING:
+    from igfcirrhosis.model.scenario import Scenario
 
 #: measurement key -> (unit, CV, function of the RoadRunner state giving the model value)
 MEASURABLES: dict[str, tuple[str, float, Any]] = {
@@ -150,3 +153,47 @@ def fit_patient(measurements: Mapping[str, float],
         method=f"weighted log least squares; 95 % CI by parametric bootstrap (n={n_boot}, "
                f"seed={seed})", n_boot=len(boots),
         bootstrap={n: arr[:, j].tolist() for j, n in enumerate(names)})
+
+
+def fit_scenario(scenario: Scenario, model: IgfModel | None = None) -> Scenario:
+    """A scenario whose patient is ``measured`` becomes one with the fitted patient.
+
+    The parameters named in ``patient.fit`` are estimated from ``[patient.measured]`` with
+    :func:`fit_patient` (seeded with the scenario's seed, ``patient.bootstrap`` refits); the
+    other state parameters keep the scenario's values. The returned scenario carries the fit
+    report in ``fit`` (written into summary.json) and the bootstrap refits in ``fit_draws``
+    (virtual populations of this patient draw from them); any other scenario is returned
+    unchanged.
+    """
+    from igfcirrhosis.model.summary import num
+
+    measured = scenario.measured
+    if measured is None:
+        return scenario
+    pat = scenario.patient
+    fixed = {**pat.parameters(), **scenario.extra_parameters}
+    fit = fit_patient(measured.values, measured.fit, n_boot=measured.bootstrap,
+                      seed=scenario.seed, model=model, fixed=fixed)
+    est = fit.estimates
+    patient = PatientState("measured (fitted)", est.get("liver_mass", pat.liver_mass),
+                           est.get("ghr_density", pat.ghr_density),
+                           est.get("injury", pat.injury))
+    extra = dict(scenario.extra_parameters)
+    if "gh_drive" in est:
+        extra["gh_drive"] = est["gh_drive"]
+    report = {
+        "parameters": {n: {"estimate": num(est[n]), "ci95": [num(v) for v in fit.ci95[n]],
+                           "unit": "1", "model_parameter": FITTABLE[n]} for n in measured.fit},
+        "measurements": {k: {"measured": num(fit.measurements[k]),
+                             "simulated": num(fit.simulated[k]), "unit": fit.units[k],
+                             "cv": MEASURABLES[k][1]} for k in fit.measurements},
+        "success": fit.success,
+        "method": fit.method,
+        "n_boot": fit.n_boot,
+        "observation_model": "log-normal around the untreated steady state with the CVs "
+                             "given per measurement (assay and within-person variation; "
+                             "igfcirrhosis.model.fitting)",
+    }
+    draws = {n: tuple(v) for n, v in fit.bootstrap.items() if v}
+    return replace(scenario, patient=patient, extra_parameters=extra, measured=None,
+                   fit=report, fit_draws=draws)

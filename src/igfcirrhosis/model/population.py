@@ -29,7 +29,7 @@ import numpy as np
 from igfcirrhosis.model import SCHEMA_VERSION, fast_dosing
 from igfcirrhosis.model.engine import Dosing, IgfModel
 from igfcirrhosis.model.parameters import default_parameters
-from igfcirrhosis.model.patient import preset_cv
+from igfcirrhosis.model.patient import PRESET_NAMES, preset_cv
 from igfcirrhosis.model.summary import num, qty
 from igfcirrhosis.model.units import IGF1_KDA
 
@@ -47,16 +47,33 @@ _SEL = ["IGF1_total", "I", "ECM", "GH"]
 
 
 def sample_patients(scenario: Scenario, n: int, seed: int) -> tuple[list[str], NDArray[Any]]:
-    """(parameter ids, n x p array) of virtual patients."""
+    """(parameter ids, n x p array) of virtual patients.
+
+    Disease parameters vary log-normally around the patient state with the preset's CVs
+    (custom and measured patients: the healthy preset's). A fitted measured patient's fitted
+    parameters are drawn jointly from the fit's bootstrap refits instead (its uncertainty), or
+    held at the estimate when there are none (``patient.bootstrap = 0``).
+    """
+    if scenario.measured is not None:
+        raise ValueError(f"scenario {scenario.name!r}: the measured patient is not fitted yet "
+                         "(igfcirrhosis.model.fitting.fit_scenario)")
     rng = np.random.default_rng(seed)
     table = default_parameters()
     disease = scenario.patient.parameters()
-    cvs = preset_cv(scenario.patient.label if scenario.patient.label != "custom" else "healthy")
+    label = scenario.patient.label
+    cvs = preset_cv(label if label in PRESET_NAMES else "healthy")
+    draws = scenario.fit_draws or {}
+    rows = rng.integers(0, len(next(iter(draws.values()))), n) if draws else None
+    fitted = set(scenario.fit["parameters"]) if scenario.fit else set()
     ids: list[str] = []
     cols: list[NDArray[np.float64]] = []
     for key, pid in DISEASE_KEYS.items():
         ids.append(pid)
-        cols.append(_lognormal(rng, disease[pid], cvs.get(key, 0.0), n))
+        if key in draws and rows is not None:
+            cols.append(np.asarray(draws[key], dtype=float)[rows])
+        else:
+            cv = 0.0 if key in fitted else cvs.get(key, 0.0)
+            cols.append(_lognormal(rng, disease[pid], cv, n))
     for pid, p in table.items():
         if p.iiv_cv > 0 and pid not in ids:
             ids.append(pid)
@@ -66,7 +83,9 @@ def sample_patients(scenario: Scenario, n: int, seed: int) -> tuple[list[str], N
         arr[:, j] = np.clip(arr[:, j], table[pid].lower, table[pid].upper)
     for pid, v in scenario.extra_parameters.items():
         ids.append(pid)
-        arr = np.column_stack([arr, np.full(n, v)])
+        col = (np.asarray(draws[pid], dtype=float)[rows] if pid in draws and rows is not None
+               else np.full(n, v))
+        arr = np.column_stack([arr, col])
     return ids, arr
 
 
@@ -214,7 +233,7 @@ def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed
                 float(np.mean(peak[ok] > thr)) if ok.any() else None, "1"),
             "n_failed": int((~ok).sum()),
         })
-    return {
+    doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "virtual_trial",
         "scenario": {"name": scenario.name, "patient_state": scenario.patient.label},
@@ -235,6 +254,12 @@ def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed
         "threshold_source": thr_source,
         "arms": arms_out,
     }
+    if scenario.fit is not None:
+        doc["fit"] = scenario.fit
+        doc["definitions"]["virtual_patients"] = (
+            "the fitted parameters are drawn jointly from the fit's bootstrap refits (this "
+            "patient's uncertainty); the others vary as in any virtual population")
+    return doc
 
 
 def arm_names(scenario: Scenario) -> Sequence[str]:

@@ -45,6 +45,27 @@ class Arm:
     regimen: tuple[Phase, ...]
 
 
+#: What a measured patient may give (key -> unit, plausible range): the values the model can
+#: be fitted to (:data:`igfcirrhosis.model.fitting.MEASURABLES`), untreated steady state.
+MEASURED_KEYS: dict[str, tuple[str, float, float]] = {
+    "igf1": ("ng/mL", 1.0, 2000.0), "igfbp3": ("mg/L", 0.05, 20.0),
+    "als": ("mg/L", 0.5, 100.0), "igf2": ("ng/mL", 10.0, 3000.0),
+    "free_igf1": ("ng/mL", 0.01, 100.0), "gh": ("ng/mL", 0.01, 200.0),
+}
+#: Patient-state parameters that can be fitted (keys of fitting.FITTABLE).
+FIT_KEYS = ("liver_mass", "ghr_density", "gh_drive", "injury")
+
+
+@dataclass(frozen=True)
+class MeasuredPatient:
+    """``patient.state = "measured"``: steady-state values (units of :data:`MEASURED_KEYS`),
+    the parameters to fit to them and the number of bootstrap refits for their intervals."""
+
+    values: dict[str, float]
+    fit: tuple[str, ...]
+    bootstrap: int
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario."""
@@ -61,6 +82,12 @@ class Scenario:
     seed: int
     arms: tuple[Arm, ...]
     extra_parameters: dict[str, float] = field(default_factory=dict)
+    #: a measured patient still to be fitted (:func:`igfcirrhosis.model.fitting.fit_scenario`)
+    measured: MeasuredPatient | None = None
+    #: the fit that made this scenario's patient (``FitResult.to_dict()``), for the summaries
+    fit: dict[str, Any] | None = None
+    #: bootstrap refits of the fitted parameters (name -> values), for virtual populations
+    fit_draws: dict[str, tuple[float, ...]] | None = None
 
     def dosing(self) -> list[Dosing]:
         """The regimen as engine dosing."""
@@ -130,11 +157,17 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
         if k not in top:
             raise _err(k, data[k], f"one of the top-level keys {sorted(top)}")
     pat = _table(data, "patient", {"state", "liver_mass", "ghr_density", "injury",
-                                   "igf_hsc_sign"}, "")
+                                   "igf_hsc_sign", "measured", "fit", "bootstrap"}, "")
     state = pat.get("state", "healthy")
-    if state not in (*PRESET_NAMES, "custom"):
-        raise _err("patient.state", state, f"one of {[*PRESET_NAMES, 'custom']}")
-    base = preset("healthy" if state == "custom" else state)
+    if state not in (*PRESET_NAMES, "custom", "measured"):
+        raise _err("patient.state", state, f"one of {[*PRESET_NAMES, 'custom', 'measured']}")
+    measured = _measured(pat) if state == "measured" else None
+    if measured is None:
+        for key in ("measured", "fit", "bootstrap"):
+            if key in pat:
+                raise _err(f"patient.{key}", pat[key], "nothing here unless patient.state = "
+                           "'measured'")
+    base = preset("healthy" if state in ("custom", "measured") else state)
     default = None if state == "custom" else base
     lm = _num(pat, "liver_mass", "patient.", 0.05, 1.2,
               default.liver_mass if default else None, "(functional liver mass, healthy 1)")
@@ -188,8 +221,38 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
         name=str(data.get("name", name)), patient=PatientState(state, lm, gr, inj), days=days,
         output_step_hours=step, regimen=regimen, igf1_low_ng_per_ml=low,
         igf1_high_ng_per_ml=high, hypo_free_igf1_ng_per_ml=hypo, population_n=n, seed=seed,
-        arms=arms, extra_parameters=extra,
+        arms=arms, extra_parameters=extra, measured=measured,
     )
+
+
+def _measured(pat: dict[str, Any]) -> MeasuredPatient:
+    """``[patient.measured]`` values, ``patient.fit`` and ``patient.bootstrap``, validated."""
+    values = pat.get("measured")
+    if not isinstance(values, dict) or not values:
+        raise _err("patient.measured", values, "a table of measured values, e.g. {igf1 = 62, "
+                   "igfbp3 = 1.4} (" + ", ".join(f"{k} {u}" for k, (u, _, _)
+                                                  in MEASURED_KEYS.items()) + ")")
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        if key not in MEASURED_KEYS:
+            raise _err(f"patient.measured.{key}", value, f"one of the keys {list(MEASURED_KEYS)}")
+        unit, lo, hi = MEASURED_KEYS[key]
+        out[key] = _num(values, key, "patient.measured.", lo, hi, None, unit)
+    fit = pat.get("fit", ["liver_mass", "ghr_density"])
+    if (not isinstance(fit, list) or not fit or len(set(fit)) != len(fit)
+            or any(f not in FIT_KEYS for f in fit)):
+        raise _err("patient.fit", fit, f"a list of distinct names from {list(FIT_KEYS)}")
+    if len(fit) > len(out):
+        raise _err("patient.fit", fit, f"at most as many parameters as measured values "
+                   f"({len(out)}: {', '.join(out)})")
+    fixed = [f for f in fit if f in pat]
+    if fixed:
+        raise _err(f"patient.{fixed[0]}", pat[fixed[0]], "not given: it is fitted (patient.fit)")
+    boot = pat.get("bootstrap", 50)
+    if isinstance(boot, bool) or not isinstance(boot, int) or not 0 <= boot <= 1000:
+        raise _err("patient.bootstrap", boot, "an integer in [0, 1000] (refits for the 95 % "
+                   "intervals)")
+    return MeasuredPatient(out, tuple(fit), boot)
 
 
 def load_scenario(path: Path, days: float | None = None) -> Scenario:

@@ -33,6 +33,7 @@ def hypo_threshold(scenario: Scenario, model: IgfModel) -> tuple[float, str]:
 def run_scenario(scenario: Scenario, model: IgfModel | None = None
                  ) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, float]]:
     """Trajectories (OUTPUTS columns), untreated baseline and healthy reference (scalars)."""
+    _require_fitted(scenario)
     m = model or IgfModel()
     m.equilibrate({"Hmass_base": 1.0, "ghr": 1.0, "tgf": 0.05})
     healthy = current(m.rr)
@@ -44,6 +45,12 @@ def run_scenario(scenario: Scenario, model: IgfModel | None = None
     res = m.simulate(scenario.dosing(), times)
     traj = derive(columns_of(res, m.selections))
     return traj, baseline, healthy
+
+
+def _require_fitted(scenario: Scenario) -> None:
+    if scenario.measured is not None:
+        raise ValueError(f"scenario {scenario.name!r}: the measured patient is not fitted yet "
+                         "(igfcirrhosis.model.fitting.fit_scenario)")
 
 
 def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[str, float],
@@ -66,7 +73,7 @@ def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[st
     end = {k: float(traj[k][-1]) for k in SUMMARY_QUANTITIES}
     peaks = {k: qty(float(traj[k].max()), UNITS[k], time_h=num(float(t[int(traj[k].argmax())])))
              for k in ("igf1_total", "igf1_free", "gh")}
-    return {
+    doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "simulation",
         "scenario": {
@@ -108,6 +115,9 @@ def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[st
         },
         "outputs": {o.name: {"unit": o.unit, "description": o.description} for o in OUTPUTS},
     }
+    if scenario.fit is not None:
+        doc["fit"] = scenario.fit
+    return doc
 
 
 def write_trajectories(traj: dict[str, np.ndarray], path: Path) -> Path:
@@ -175,9 +185,15 @@ def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: 
 
 def simulate_scenario(scenario: Scenario, out_dir: Path, model: IgfModel | None = None,
                       plots: bool = True) -> dict[str, Any]:
-    """Run one scenario and write trajectories.parquet, summary.json and the figures."""
+    """Run one scenario and write trajectories.parquet, summary.json and the figures.
+
+    A measured patient is fitted first (:func:`igfcirrhosis.model.fitting.fit_scenario`).
+    """
+    from igfcirrhosis.model.fitting import fit_scenario
+
     out_dir.mkdir(parents=True, exist_ok=True)
     m = model or IgfModel()
+    scenario = fit_scenario(scenario, m)
     traj, baseline, healthy = run_scenario(scenario, m)
     threshold = hypo_threshold(scenario, m)
     summary = summarise(scenario, traj, baseline, healthy, threshold)

@@ -63,17 +63,21 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
             summary = simulate_scenario(sc, out, plots=True)
             base = summary["baseline"]["igf1_total"]["value"]
             return f"baseline total IGF-I {base} ng/mL"
+        from igfcirrhosis.model.fitting import fit_scenario
         from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
 
+        if sc.measured is not None:
+            progress(0.02, "fitting the measured patient")
+        fitted = fit_scenario(sc)
         done = [0]
 
         def advance(k: int) -> None:
             done[0] += k
             progress(0.95 * done[0] / population, f"{done[0]}/{population} patients")
 
-        metrics = run_trial(sc, population, seed, workers=1, progress=advance)
-        summary = trial_summary(sc, metrics, population, seed, sc.days)
-        summary["files"] = write_trial(sc, metrics, out, True)
+        metrics = run_trial(fitted, population, seed, workers=1, progress=advance)
+        summary = trial_summary(fitted, metrics, population, seed, fitted.days)
+        summary["files"] = write_trial(fitted, metrics, out, True)
         dump(summary, out / "summary.json")
         return f"virtual trial of {population} patients, {len(sc.arms)} arms"
 
