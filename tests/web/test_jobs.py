@@ -126,8 +126,22 @@ def test_scenario_file_runs(client: httpx.Client) -> None:
     assert "trajectories.svg" in job["files"]
 
 
+def test_measured_patient_scenario_is_fitted_and_says_so(client: httpx.Client) -> None:
+    text = ('[patient]\nstate = "measured"\nbootstrap = 3\n'
+            "[patient.measured]\nigf1 = 58\nigfbp3 = 1.3\ngh = 4\n"
+            "[simulation]\ndays = 1\n")
+    r = client.post("/api/v1/simulations/scenario", content=text.encode(),
+                    headers={"content-type": "text/plain"})
+    assert r.status_code == 202, r.text
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert "fitted liver_mass" in job["message"]
+    assert "fitted ghr_density" in job["message"]
+
+
 @pytest.mark.parametrize(("text", "needle"), [
     ("name = [", "not valid TOML"),
+    ("[patient]\nstate = 'measured'\n", "patient.measured"),
     ("[patient]\nstate = 'sick'\n", "patient.state"),
     ("[simulation]\ndays = 3000\n", "at most 365"),
 ])

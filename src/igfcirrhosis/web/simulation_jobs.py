@@ -52,6 +52,14 @@ def scenario_from_toml(text: str) -> Any:
     return sc
 
 
+def _fit_note(summary: dict[str, Any]) -> str:
+    """'; fitted liver_mass 0.59 (95 % 0.13-1.02), ...' for a measured patient, else ''."""
+    params = summary.get("fit", {}).get("parameters", {})
+    return "".join(f"; fitted {name} {p['estimate']:.3g} (95 % {p['ci95'][0]:.3g}-"
+                   f"{p['ci95'][1]:.3g})" if None not in p["ci95"]
+                   else f"; fitted {name} {p['estimate']:.3g}" for name, p in params.items())
+
+
 def scenario_work(sc: Any, population: int, seed: int) -> Work:
     def work(out: Path, progress: Progress) -> str | None:
         from igfcirrhosis.model.summary import dump
@@ -62,7 +70,7 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
             progress(0.1, "simulating")
             summary = simulate_scenario(sc, out, plots=True)
             base = summary["baseline"]["igf1_total"]["value"]
-            return f"baseline total IGF-I {base} ng/mL"
+            return f"baseline total IGF-I {base} ng/mL" + _fit_note(summary)
         from igfcirrhosis.model.fitting import fit_scenario
         from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
 
@@ -79,7 +87,7 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
         summary = trial_summary(fitted, metrics, population, seed, fitted.days)
         summary["files"] = write_trial(fitted, metrics, out, True)
         dump(summary, out / "summary.json")
-        return f"virtual trial of {population} patients, {len(sc.arms)} arms"
+        return f"virtual trial of {population} patients, {len(sc.arms)} arms" + _fit_note(summary)
 
     return work
 
