@@ -122,3 +122,21 @@ def test_vectorised_set_state_equals_item_assignment(model: IgfModel) -> None:
         np.testing.assert_array_equal(fast, x)
     finally:
         model._model_order = True
+
+
+def test_indexed_dose_arming_equals_named_access(model: IgfModel) -> None:
+    """Arming doses by parameter index (one vector call) changes nothing in the output."""
+    base = model.equilibrate()
+    dosing = [Dosing("mecasermin", 60.0, 12.0, 0.0, 48.0),
+              Dosing("mecasermin", 120.0, 12.0, 48.0, 96.0),
+              Dosing("rinfabate", 500.0, 24.0, 30.0, 96.0)]
+    times = np.linspace(0.0, 96.0, 97)
+    model.set_state(base)
+    fast = model.simulate(dosing, times)
+    index, model._index = model._index, None
+    try:
+        model.set_state(base)
+        np.testing.assert_array_equal(model.simulate(dosing, times), fast)
+    finally:
+        model._index = index
+    assert index is not None

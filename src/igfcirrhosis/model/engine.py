@@ -46,6 +46,34 @@ class Dosing:
     end_h: float
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Positions of the dosing parameters and depots in the compiled model, so that arming a
+    dose is one vector call (~1 us) instead of named item access (~2-3 us per value)."""
+
+    event: dict[str, NDArray[np.int32]]
+    disarm: NDArray[np.int32]
+    zeros: NDArray[np.float64]
+    v_f: NDArray[np.int32]
+    depot: dict[str, NDArray[np.int32]]
+
+    @staticmethod
+    def of(mod: Any) -> _Index | None:
+        """The index of ``mod`` (an ExecutableModel), or None if it lacks any of the ids."""
+        params = list(mod.getGlobalParameterIds())
+        species = list(mod.getFloatingSpeciesIds())
+        try:
+            event = {p: np.array([params.index(n) for n in names], dtype=np.int32)
+                     for p, names in _EVENT_PARAMS.items()}
+            disarm = np.array([params.index(n) for names in _EVENT_PARAMS.values()
+                               for n in (names[0], names[3])], dtype=np.int32)
+            v_f = np.array([params.index("V_kg"), params.index("F_sc")], dtype=np.int32)
+            depot = {p: np.array([species.index(s)], dtype=np.int32) for p, s in _DEPOT.items()}
+        except ValueError:
+            return None
+        return _Index(event, disarm, np.zeros(disarm.size), v_f, depot)
+
+
 class SteadyStateError(RuntimeError):
     """The patient did not reach a steady state."""
 
@@ -74,6 +102,7 @@ class IgfModel:
         self.set_tolerances(rtol, atol)
         self.selections = ["time", *STATE_IDS, *RULE_IDS]
         self._model_order = tuple(self.rr.model.getFloatingSpeciesIds()) == STATE_IDS
+        self._index = _Index.of(self.rr.model)
 
     def set_tolerances(self, rtol: float, atol: float) -> None:
         """CVODE relative/absolute tolerances (model units: nM, fractions, index)."""
@@ -153,6 +182,24 @@ class IgfModel:
     def _arm(self, d: Dosing, now: float) -> None:
         """Arm the product's event; a dose due ``now`` is given directly (an event whose
         trigger is already true when integration starts does not fire in libroadrunner)."""
+        ix = self._index
+        if ix is None:
+            self._arm_by_name(d, now)
+            return
+        mod = self.rr.model
+        v_kg, f_sc = mod.getGlobalParameterValues(ix.v_f)
+        amount = dose_to_depot_nmol_per_l(d.dose_ug_per_kg, v_kg)
+        first = d.start_h
+        if first <= now + 1e-9:
+            k = ix.depot[d.product]
+            mod.setFloatingSpeciesConcentrations(
+                k, mod.getFloatingSpeciesConcentrations(k) + amount * f_sc)
+            first += d.interval_h
+        # inc, tau, next, tend (_EVENT_PARAMS order), one call
+        mod.setGlobalParameterValues(ix.event[d.product], np.array(
+            [amount, d.interval_h, first, d.end_h - 1e-6]))
+
+    def _arm_by_name(self, d: Dosing, now: float) -> None:
         inc, tau, nxt, tend = _EVENT_PARAMS[d.product]
         amount = dose_to_depot_nmol_per_l(d.dose_ug_per_kg, self.rr["V_kg"])
         self.rr[inc] = amount
@@ -166,6 +213,9 @@ class IgfModel:
         self.rr[nxt] = first
 
     def _disarm(self) -> None:
+        if self._index is not None:
+            self.rr.model.setGlobalParameterValues(self._index.disarm, self._index.zeros)
+            return
         for inc, _tau, _nxt, tend in _EVENT_PARAMS.values():
             self.rr[inc] = 0.0
             self.rr[tend] = 0.0
@@ -177,10 +227,15 @@ class IgfModel:
         Phases of the same product must not overlap; a new phase re-arms the product's event at
         its start. Returns an array with columns ``["time", *selections]``.
         """
-        sel = ["time", *(selections or self.selections[1:])]
         t = np.asarray(times, dtype=float)
         if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
             raise ValueError("times must be increasing with at least two points")
+        return self.integrate(dosing, t, selections)
+
+    def integrate(self, dosing: Sequence[Dosing], t: NDArray[np.float64],
+             selections: Sequence[str] | None) -> NDArray[np.float64]:
+        """:meth:`simulate` without checking ``t`` (increasing, >= 2 points: the caller's duty)."""
+        sel = ["time", *(selections or self.selections[1:])]
         self._disarm()
         starts = sorted({d.start_h for d in dosing if t[0] < d.start_h < t[-1]})
         cuts = [t[0], *starts, t[-1]]
@@ -198,7 +253,7 @@ class IgfModel:
             # rows at requested times: the inner ones, and the cuts that are requested times
             keep = np.ones(grid.size, dtype=bool)
             keep[0] = not pieces  # a later piece starts where the previous one ended
-            keep[-1] = _requested(t, b)
+            keep[-1] = b == t[-1] or _requested(t, b)
             pieces.append(res[keep])
         return pieces[0] if len(pieces) == 1 else np.vstack(pieces)
 

@@ -125,7 +125,7 @@ def simulate_multirate(model: IgfModel, dosing: Sequence[Dosing], times: NDArray
     grid = times[times <= lead]
     if grid[-1] < lead:
         grid = np.append(grid, lead)
-    res = model.simulate(_restart(dosing, lead), grid, sel)
+    res = model.integrate(_restart(dosing, lead), grid, sel)
     keep = np.isin(grid, times)
     out_t.append(grid[keep])
     out_r.append(res[keep])
@@ -139,7 +139,7 @@ def simulate_multirate(model: IgfModel, dosing: Sequence[Dosing], times: NDArray
     while t + burst + period <= tail_start:
         model.set_state(x)
         g = np.arange(0.0, burst + period / 2, period)
-        states = model.simulate(_restart(dosing, burst), g, list(STATE_IDS))[:, 1:]
+        states = model.integrate(_restart(dosing, burst), g, list(STATE_IDS))[:, 1:]
         t += burst
         x = states[-1].copy()
         yb, yp = states[-1, _SLOW], states[-2, _SLOW]
@@ -159,7 +159,7 @@ def simulate_multirate(model: IgfModel, dosing: Sequence[Dosing], times: NDArray
     model.set_state(x)
     grid = times[times > t + 1e-9] - t
     grid = np.concatenate(([0.0], grid))
-    res = model.simulate(_restart(dosing, end - t), grid, sel)
+    res = model.integrate(_restart(dosing, end - t), grid, sel)
     res[:, 0] += t
     keep = np.isin(grid + t, times)
     if jumped:
