@@ -15,7 +15,7 @@ Summary = Callable[[dict[str, Any], str], list[str]]
 
 
 def _km(r: dict[str, Any], lang: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for g in r["groups"]:
         m = g["median_survival"]
         med = (
@@ -54,7 +54,7 @@ def _g(v: float | None) -> str:
 def _cox(r: dict[str, Any], lang: str) -> list[str]:
     lr = next(t for t in r["tests"] if t["test"].startswith("likelihood"))
     c = r["concordance"]
-    out = [text("sum_cox", lang, c=c["concordance"], se=c["std_err"], lr=lr["chisq"], df=lr["df"],
+    out: list[str] = [text("sum_cox", lang, c=c["concordance"], se=c["std_err"], lr=lr["chisq"], df=lr["df"],
                 p=fmt_p(lr["p_value"]))]  # fmt: skip
     units = r.get("units", {}).get("hazard_ratio", {})
     for co in r["coefficients"]:
@@ -71,7 +71,7 @@ def _cox(r: dict[str, Any], lang: str) -> list[str]:
 
 
 def _compare(r: dict[str, Any], lang: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for c in r.get("concordance", []):
         half = 1.959963984540054 * (c["std_err"] or 0.0)
         out.append(text("sum_c", lang, score=c["score"], c=c["concordance"],
@@ -93,7 +93,7 @@ def _compare(r: dict[str, Any], lang: str) -> list[str]:
 def _cutpoint(r: dict[str, Any], lang: str) -> list[str]:
     ms = r["maxstat"]
     unit = ms["cutpoint"].get("unit") or ""
-    out = [text("sum_cut", lang, cut=ms["cutpoint"]["value"], unit=unit, stat=ms["statistic"],
+    out: list[str] = [text("sum_cut", lang, cut=ms["cutpoint"]["value"], unit=unit, stat=ms["statistic"],
                 pmethod=ms["p_method"], p=fmt_p(ms["p_value"]))]  # fmt: skip
     y = r.get("youden")
     if y:
@@ -105,7 +105,7 @@ def _cutpoint(r: dict[str, Any], lang: str) -> list[str]:
 
 
 def _roc(r: dict[str, Any], lang: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for m in r["markers"]:
         a = m["auc"]
         out.append(text("sum_auc", lang, marker=m["marker"], auc=a["value"], lo=a["lower"],
@@ -134,7 +134,7 @@ def _diagnostic(r: dict[str, Any], lang: str) -> list[str]:
 
 
 def _combined(r: dict[str, Any], lang: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for c in r["combinations"]:
         rule = text("rule_combined", lang, combine=term(c["combine"], lang),
                     rules=" / ".join(c["rules"]))  # fmt: skip
@@ -146,7 +146,7 @@ def _combined(r: dict[str, Any], lang: str) -> list[str]:
 
 def _competing(r: dict[str, Any], lang: str) -> list[str]:
     names = r.get("cause_labels") or {}
-    out = []
+    out: list[str] = []
     for t in r.get("gray_tests") or []:
         cause = names.get(f"{t['cause']:g}", text("cause_n", lang, code=f"{t['cause']:g}"))
         out.append(text("sum_gray", lang, cause=cause, chisq=t["chisq"], df=t["df"],
@@ -201,7 +201,7 @@ def _paired(r: dict[str, Any], lang: str) -> list[str]:
 
 
 def _table1(r: dict[str, Any], lang: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for v in r["variables"]:
         trend = ""
         if v.get("jt_p") is not None:

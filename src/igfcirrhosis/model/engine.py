@@ -129,7 +129,8 @@ class IgfModel:
 
     def equilibrate(self, params: Mapping[str, float] | None = None,
                     fibrosis: bool = True,
-                    initial_state: Sequence[float] | None = None) -> NDArray[np.float64]:
+                    initial_state: Sequence[float] | NDArray[np.float64] | None = None
+                    ) -> NDArray[np.float64]:
         """Steady state of an untreated patient; returns the state vector (STATE_IDS order).
 
         The scar-to-liver-mass coupling is switched off while equilibrating, the baseline scar
@@ -161,7 +162,7 @@ class IgfModel:
             return np.array(self.rr.model.getFloatingSpeciesConcentrations(), dtype=float)
         return np.array([self.rr[s] for s in STATE_IDS], dtype=float)
 
-    def set_state(self, state: Sequence[float]) -> None:
+    def set_state(self, state: Sequence[float] | NDArray[np.float64]) -> None:
         """Set STATE_IDS to ``state`` (one call when the model's species are STATE_IDS in
         order, as in the packaged model: ~20x cheaper than 17 item assignments)."""
         if self._model_order:
@@ -220,7 +221,7 @@ class IgfModel:
             self.rr[inc] = 0.0
             self.rr[tend] = 0.0
 
-    def simulate(self, dosing: Sequence[Dosing], times: Sequence[float],
+    def simulate(self, dosing: Sequence[Dosing], times: Sequence[float] | NDArray[np.float64],
                  selections: Sequence[str] | None = None) -> NDArray[np.float64]:
         """Simulate from the current state (time 0) with ``dosing``; output rows at ``times``.
 

@@ -95,7 +95,8 @@ def _fit(model: IgfModel, names: Sequence[str], keys: Sequence[str], y: np.ndarr
     sig = np.array([np.sqrt(np.log1p(MEASURABLES[k][1] ** 2)) for k in keys])
 
     def resid(x: np.ndarray) -> np.ndarray:
-        return (np.log(_predict(model, names, x, keys, fixed)) - np.log(y)) / sig
+        out: np.ndarray = (np.log(_predict(model, names, x, keys, fixed)) - np.log(y)) / sig
+        return out
 
     fit = least_squares(resid, x0, bounds=(lo, hi), x_scale=1.0, xtol=1e-8, ftol=1e-10)
     return fit.x, bool(fit.success)

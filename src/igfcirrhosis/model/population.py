@@ -99,7 +99,7 @@ def sample_times(days: float) -> NDArray[np.float64]:
     """Output grid (h): half-hourly over days 0-2 and the last day, daily in between."""
     end = days * 24.0
     parts = [np.arange(0.0, min(48.0, end), 0.5), np.arange(0.0, end, 24.0),
-             np.arange(max(end - 24.0, 0.0), end, 0.5), [end]]
+             np.arange(max(end - 24.0, 0.0), end, 0.5), np.array([end])]
     return np.unique(np.concatenate(parts))
 
 

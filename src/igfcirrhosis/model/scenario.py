@@ -200,7 +200,7 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
         raise _err("population.seed", seed, "a non-negative integer")
     arms_raw = pop.get("arms")
     if arms_raw is None:
-        arms = (Arm("untreated", ()), Arm("scenario regimen", regimen)) if regimen else (
+        arms: tuple[Arm, ...] = (Arm("untreated", ()), Arm("scenario regimen", regimen)) if regimen else (
             Arm("untreated", ()),)
     else:
         if not isinstance(arms_raw, list) or not arms_raw:

@@ -197,7 +197,7 @@ def simulate_scenario(scenario: Scenario, out_dir: Path, model: IgfModel | None 
     traj, baseline, healthy = run_scenario(scenario, m)
     threshold = hypo_threshold(scenario, m)
     summary = summarise(scenario, traj, baseline, healthy, threshold)
-    files = {"trajectories": write_trajectories(traj, out_dir / "trajectories.parquet").name}
+    files: dict[str, Any] = {"trajectories": write_trajectories(traj, out_dir / "trajectories.parquet").name}
     if plots:
         files["figures"] = [p.name for p in plot_trajectories(traj, scenario, out_dir,
                                                               threshold[0])]

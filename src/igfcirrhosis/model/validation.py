@@ -42,8 +42,9 @@ def load_observations() -> list[Observation]:
     """The packaged observation table."""
     with (data_dir() / "observations.tsv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
-    return [Observation(**{**r, "lower": float(r["lower"]), "upper": float(r["upper"])})
-            for r in rows]
+    text = ("id", "quantity", "unit", "expected", "source", "status", "kind", "method")
+    return [Observation(**{k: r[k] for k in text}, lower=float(r["lower"]),
+                        upper=float(r["upper"])) for r in rows]
 
 
 def _steady(model: IgfModel, state: str, **extra: float) -> dict[str, float]:
