@@ -62,3 +62,19 @@ def test_run_simulation_and_see_plot(live: Live) -> None:
         page.goto(live.url + "/about")
         shot(page, "about")
         assert page.csp_errors == []  # type: ignore[attr-defined]
+
+
+def test_measured_patient_from_the_form(live: Live) -> None:
+    with browser_page() as page:
+        page.goto(live.url + "/simulate")
+        assert not page.is_visible("#s-igf1")  # only for a measured patient
+        page.select_option("#s-state", "measured")
+        page.fill("#s-igf1", "58")
+        page.fill("#s-igfbp3", "1.3")
+        page.fill("#s-gh", "4")
+        page.fill("#s-days", "2")
+        page.click("#sim-btn")
+        page.wait_for_selector("img.sim-plot", timeout=180_000)
+        assert "fitted liver_mass" in page.text_content("#sim-message")
+        shot(page, "simulate-measured")
+        assert page.csp_errors == []  # type: ignore[attr-defined]

@@ -97,8 +97,35 @@ def test_simulation_and_trial(client: httpx.Client) -> None:
     assert "trial.svg" in trial["files"]
 
 
+def test_measured_patient_from_the_form_is_fitted(client: httpx.Client) -> None:
+    r = client.post("/api/v1/simulations", json={
+        "state": "measured", "igf1_ng_ml": 58, "igfbp3_mg_l": 1.3, "gh_ng_ml": 4, "days": 1})
+    assert r.status_code == 202, r.text
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert "fitted liver_mass" in job["message"]
+    summary = client.get(f"/api/v1/simulations/{job['id']}/files/summary.json").json()
+    assert summary["fit"]["n_boot"] > 0
+    assert summary["baseline"]["igf1_total"]["value"] == pytest.approx(58, rel=0.05)
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ({"state": "measured", "igf1_ng_ml": 58}, "patient.fit"),
+    ({"state": "measured"}, "patient.measured"),
+    ({"state": "child_pugh_b", "gh_ng_ml": 4}, "only when state is 'measured'"),
+])
+def test_unfittable_measured_patients_are_422_before_a_job(
+        client: httpx.Client, body: dict[str, Any], needle: str) -> None:
+    before = len(client.get("/api/v1/simulations").json())
+    r = client.post("/api/v1/simulations", json=body)
+    assert r.status_code == 422
+    assert needle in r.json()["detail"]
+    assert len(client.get("/api/v1/simulations").json()) == before
+
+
 @pytest.mark.parametrize("body", [{"state": "cirrhotic"}, {"days": 0}, {"population": 5000},
-                                  {"dose_ug_per_kg": -1}, {"interval_hours": "x"}])
+                                  {"dose_ug_per_kg": -1}, {"interval_hours": "x"},
+                                  {"igf1_ng_ml": 0}, {"gh_ng_ml": 1000}])
 def test_bad_simulation_requests_are_422(client: httpx.Client, body: dict[str, Any]) -> None:
     r = client.post("/api/v1/simulations", json=body)
     assert r.status_code == 422

@@ -174,13 +174,29 @@ def plot_trajectories(traj: dict[str, np.ndarray], scenario: Scenario, out_dir: 
     ax3 = ax.twinx()
     ax3.plot(d, traj["liver_mass"], color="green", label="liver mass")
     ax3.set_ylabel("functional liver mass", color="green")
-    fig.suptitle(f"{scenario.name} ({scenario.patient.label})")
+    for ax in (*axes.flat, ax3):
+        _readable_y(ax)
+    fig.suptitle(f"{scenario.name} \u2014 patient: {scenario.patient.label}")
     fig.tight_layout()
     paths = [out_dir / "trajectories.png", out_dir / "trajectories.svg"]
     fig.savefig(paths[0], dpi=110, metadata={"Software": None})
     fig.savefig(paths[1], metadata={"Date": None})
     plt.close(fig)
     return paths
+
+
+def _readable_y(ax: Any) -> None:
+    """No offset notation ('1e-7+5.3e-1'): a quantity that hardly moves is drawn flat within
+    +-5 % of its level, with plain tick labels."""
+    lines = [ln.get_ydata() for ln in ax.get_lines() if len(ln.get_ydata()) > 1]
+    if lines:
+        y = np.concatenate([np.asarray(v, dtype=float) for v in lines])
+        y = y[np.isfinite(y)]
+        level = float(np.max(np.abs(y))) if y.size else 0.0
+        if level > 0 and float(np.ptp(y)) < 1e-3 * level:
+            mid = float(np.mean(y))
+            ax.set_ylim(mid - 0.05 * abs(mid), mid + 0.05 * abs(mid))
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
 
 
 def simulate_scenario(scenario: Scenario, out_dir: Path, model: IgfModel | None = None,

@@ -126,10 +126,11 @@ def list_simulations(request: Request) -> list[dict[str, Any]]:
              responses=PROBLEM_RESPONSES)
 def post_simulation(request: Request, body: SimulationIn) -> dict[str, Any]:
     """Simulate a patient state and regimen (``population`` > 0: a small virtual trial)."""
+    work = simulation_work(body)  # a scenario the model refuses: 422 before a job exists
     job = new_job(request, "simulation",
                   ("trial" if body.population else "simulation") + f": {body.state}",
                   body.model_dump())
-    request.app.state.jobs.submit(job.id, simulation_work(body))
+    request.app.state.jobs.submit(job.id, work)
     return job_dict(request, job)
 
 

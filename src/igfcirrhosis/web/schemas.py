@@ -105,9 +105,16 @@ class JobIn(BaseModel):
 
 
 class SimulationIn(BaseModel):
-    """A scenario: a preset patient state and a regimen; ``population`` > 0 runs a trial."""
+    """A scenario: a preset patient state and a regimen; ``population`` > 0 runs a trial.
 
-    state: Literal["healthy", "child_pugh_a", "child_pugh_b", "child_pugh_c"] = "child_pugh_b"
+    ``state = "measured"``: the patient's liver mass and GH-receptor density are fitted to at
+    least two of its untreated IGF-I, IGFBP-3 and GH first (igfcirrhosis.model.fitting)."""
+
+    state: Literal["healthy", "child_pugh_a", "child_pugh_b", "child_pugh_c",
+                   "measured"] = "child_pugh_b"
+    igf1_ng_ml: float | None = Field(default=None, gt=0, le=2000)
+    igfbp3_mg_l: float | None = Field(default=None, gt=0, le=20)
+    gh_ng_ml: float | None = Field(default=None, gt=0, le=200)
     product: Literal["mecasermin", "rinfabate"] = "mecasermin"
     dose_ug_per_kg: float = Field(default=0.0, ge=0, le=500)
     interval_hours: float = Field(default=12.0, ge=1, le=168)

@@ -34,12 +34,19 @@
       await follow(await api("POST", "/api/v1/simulations/scenario?population=" + pop, await file.text(), "text/plain"));
     } catch (e) { msg.textContent = t("error") + ": " + e.message; msg.hidden = false; }
   });
+  const state = document.getElementById("s-state");
+  function showMeasured() { document.getElementById("s-measured").hidden = state.value !== "measured"; }
+  state.addEventListener("change", showMeasured);
+  showMeasured();
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     msg.hidden = true;
-    const body = { state: document.getElementById("s-state").value, product: document.getElementById("s-product").value,
+    const body = { state: state.value, product: document.getElementById("s-product").value,
       dose_ug_per_kg: num("s-dose"), interval_hours: num("s-interval"), days: num("s-days"),
       population: num("s-pop"), seed: num("s-seed") };
+    if (state.value === "measured") {
+      body.igf1_ng_ml = num("s-igf1"); body.igfbp3_mg_l = num("s-igfbp3"); body.gh_ng_ml = num("s-gh");
+    }
     for (const [k, v] of Object.entries(body)) if (typeof v === "number" && Number.isNaN(v)) body[k] = null;
     try {
       await follow(await api("POST", "/api/v1/simulations", body));
