@@ -11,8 +11,9 @@ Long periodic regimens (one block of doses from day 0 to the end, horizon >= 240
 integrated multi-rate (:mod:`igfcirrhosis.model.fast_dosing`): full resolution over the first
 days, short bursts between jumps of the slow fibrosis states, and the last days; every trial
 metric agrees with the event-by-event run within ``fast_dosing.TOLERANCE`` (1e-3 relative,
-tested; measured <= 2.3e-4) at ~1/6 of the CPU time (80 -> 12.4 ms per BID patient-year on
-the 2-core VM of 2026-12; figures in MODEL.md).
+tested; measured <= 2.3e-4) at ~1/8 of the CPU time (72 -> 9.4 ms per BID patient-year on
+the 2-core VM of 2026-12-04: 10,000 x 365 d in 53 s with 2 workers; figures in MODEL.md).
+A fitted measured patient's liver mass and GHR density are drawn from its bootstrap refits.
 ``run_trial(..., multirate=False)`` resolves every interval.
 """
 
