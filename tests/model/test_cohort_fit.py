@@ -94,3 +94,20 @@ def test_cli_writes_every_row_and_exits_2_on_bad_input(tmp_path: Path) -> None:
     res = runner.invoke(app, ["fit", str(src), "-o", str(tmp_path / "f.csv"), "--fit", "kon1"])
     assert res.exit_code == 2
     assert "kon1" in res.output and "Traceback" not in res.output
+
+
+def test_cli_plot_and_group(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    pd.DataFrame({"igf1": [60.0, 120.0, 90.0], "igfbp3": [1.3, 2.5, 2.0], "gh": [4.0, 2.0, 2.5],
+                  "child_pugh_class": ["C", "A", "B"]}).to_csv(src, index=False)
+    runner = CliRunner()
+    args = ["fit", str(src), "-o", str(tmp_path / "f.csv"), "--workers", "1"]
+    res = runner.invoke(app, [*args, "--plot", str(tmp_path / "f.svg"), "--group",
+                              "child_pugh_class", "--bootstrap", "2"])
+    assert res.exit_code == 0, res.output
+    svg = (tmp_path / "f.svg").read_text()
+    assert "child_pugh_class A" in svg and "healthy" in svg
+    res = runner.invoke(app, [*args, "--plot", str(tmp_path / "f.svg"), "--group", "nope"])
+    assert res.exit_code == 2 and "--group nope" in res.output
+    res = runner.invoke(app, [*args, "--plot", str(tmp_path / "f.pdf")])
+    assert res.exit_code == 2 and ".png or .svg" in res.output

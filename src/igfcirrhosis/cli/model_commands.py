@@ -171,6 +171,10 @@ def fit(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Row i is bootstrapped with "
                                       "seed + i.")] = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 2,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Also draw the estimates (PNG or SVG by extension).")] = None,
+    group: Annotated[str | None, typer.Option(
+        "--group", help="With --plot: colour by this column (e.g. child_pugh_class).")] = None,
 ) -> None:
     """Fit every patient of a cohort to the model: each row's untreated IGF-I, IGFBP-3 and GH
     give its functional liver mass and GH-receptor density (healthy 1).
@@ -189,10 +193,13 @@ def fit(
     from igfcirrhosis.cohort.io import read_cohort, write_frame
     from igfcirrhosis.cohort.read_result import CohortInputError
     from igfcirrhosis.domain.input_errors import InputError
-    from igfcirrhosis.model.cohort_fit import fit_cohort
+    from igfcirrhosis.model.cohort_fit import fit_cohort, plot_fits
     from igfcirrhosis.model.fitting import FitError
 
     params = [p.strip() for p in parameters.split(",") if p.strip()]
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        _fail(f"--plot {plot}: expected a .png or .svg file")
+        return
     columns = [c.strip() for c in use.split(",") if c.strip()]
     try:
         cohort = read_cohort(source)
@@ -203,7 +210,12 @@ def fit(
             task = bar.add_task("fit", total=n)
             res = fit_cohort(cohort.frame, params, columns, n_boot=bootstrap, seed=seed,
                              workers=workers, progress=lambda k: bar.advance(task, k))
+        if group is not None and group not in res.data.columns:
+            raise FitError(f"--group {group}: no such column (columns: "
+                           f"{', '.join(map(str, cohort.frame.columns))})")
         write_frame(res.data, output)
+        if plot is not None:
+            plot_fits(res, plot, group)
     except (FitError, CohortInputError, InputError, OSError, ValueError) as exc:
         _fail(str(exc))
         return

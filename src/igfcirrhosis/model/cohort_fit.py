@@ -24,6 +24,8 @@ from igfcirrhosis.model.fitting import FITTABLE, MEASURABLES, FitError, fit_pati
 from igfcirrhosis.model.units import ALS_KDA
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from igfcirrhosis.model.engine import IgfModel
@@ -227,3 +229,47 @@ def _flags(r: dict[str, Any], measured: dict[str, float], params: tuple[str, ...
                        f"{MEASURABLES[k][0]} ({z:+.1f} SD)")
     return "; ".join(out) or None
 
+
+
+def plot_fits(fit: CohortFit, path: Path, group: str | None = None) -> Path:
+    """Scatter of the first two fitted parameters (95 % intervals as bars when bootstrapped),
+    flagged rows hollow, coloured by ``group`` (a column of the table, e.g. a Child-Pugh class)
+    when given; healthy (1, 1) marked. PNG or SVG by extension."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = fit.data
+    px = fit.parameters[0]
+    py = fit.parameters[1] if len(fit.parameters) > 1 else None
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    groups = [(None, d)] if group is None else [
+        (g, d[d[group] == g]) for g in sorted(d[group].dropna().unique(), key=str)]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (label, rows) in enumerate(groups):
+        colour = colours[k % len(colours)]
+        x = rows[f"fit_{px}"]
+        y = rows[f"fit_{py}"] if py else np.zeros(len(rows))
+        flagged = rows["fit_flags"].notna().to_numpy()
+        if fit.n_boot > 0:
+            xerr = np.abs(np.vstack([x - rows[f"fit_{px}_ci95_low"],
+                                     rows[f"fit_{px}_ci95_high"] - x]))
+            yerr = (np.abs(np.vstack([y - rows[f"fit_{py}_ci95_low"],
+                                      rows[f"fit_{py}_ci95_high"] - y])) if py else None)
+            ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="none", lw=0.5, alpha=0.35,
+                        color="grey")
+        ax.scatter(x[~flagged], y[~flagged], s=18, color=colour,
+                   label=f"{group} {label}" if label is not None else "fitted")
+        ax.scatter(x[flagged], y[flagged], s=18, facecolors="none", edgecolors=colour)
+    ax.scatter([1.0], [1.0 if py else 0.0], marker="*", s=120, color="black", label="healthy")
+    ax.set_xlabel(f"{px} (healthy 1)")
+    ax.set_ylabel(f"{py} (healthy 1)" if py else "")
+    ax.set_title(f"{fit.n_fitted} of {len(d)} rows fitted; hollow = flagged (fit_flags)",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120, metadata={"Software": None} if path.suffix == ".png"
+                else {"Date": None})
+    plt.close(fig)
+    return path
