@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from igfcirrhosis.model.engine import IgfModel
@@ -47,3 +48,30 @@ def test_bad_input_is_named(model: IgfModel, meas: dict[str, float],
                             params: tuple[str, ...], match: str) -> None:
     with pytest.raises(FitError, match=match):
         fit_patient(meas, params, n_boot=0, model=model)
+
+
+def test_warnings_say_when_a_fit_is_not_a_measurement(model: IgfModel) -> None:
+    clean = fit_patient(_measure(model, 0.6, 0.3), n_boot=0, model=model)
+    assert clean.warnings == []
+    # a GH the model cannot pair with these IGF values: missed by > 3 SD, and said so
+    odd = fit_patient({"igf1": 150.0, "igfbp3": 4.0, "gh": 60.0}, n_boot=0, model=model)
+    assert any(w.startswith("gh fitted") and "SD)" in w for w in odd.warnings)
+    # IGF-I far above what liver mass alone can reach: the estimate sits at its bound
+    high = fit_patient({"igf1": 900.0}, ("liver_mass",), n_boot=0, model=model)
+    assert any("liver_mass at its upper bound" in w for w in high.warnings)
+    assert high.to_dict()["warnings"] == high.warnings
+
+
+def test_a_parameter_the_measurements_do_not_move_is_called_unidentifiable(
+        model: IgfModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    from igfcirrhosis.model import fitting
+
+    monkeypatch.setattr(fitting, "_predict", lambda *a, **k: np.array([80.0]))
+    w = fitting._warnings(model, ["liver_mass"], ["igf1"], np.array([80.0]), np.log([0.5]),
+                          np.array([80.0]), {}, np.log([0.05]), np.log([1.2]))
+    assert w == ["liver_mass is not identifiable from igf1 (a 10 % change moves none of them)"]
+
+
+def test_injury_is_not_fittable(model: IgfModel) -> None:
+    with pytest.raises(FitError, match="injury"):
+        fit_patient({"igf1": 60.0, "igfbp3": 1.3}, ("injury",), n_boot=0, model=model)

@@ -57,6 +57,8 @@ def simulate(
         for name, p in summary.get("fit", {}).get("parameters", {}).items():
             lo, hi = p["ci95"]
             typer.echo(f"fitted {name} {p['estimate']:.3g} (95% CI {_g(lo)}-{_g(hi)})")
+        for warning in summary.get("fit", {}).get("warnings", []):
+            typer.echo(f"warning: {warning}", err=True)
         typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
         return
     on_dask = (scheduler,) if dask or scheduler else None
@@ -66,6 +68,8 @@ def simulate(
         typer.echo(f"fitting {', '.join(sc.measured.fit)} to the measured values "
                    f"({sc.measured.bootstrap} bootstrap refits)...", err=True)
         sc = fit_scenario(sc)
+        for warning in (sc.fit or {}).get("warnings", []):
+            typer.echo(f"warning: {warning}", err=True)
     _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots, on_dask)
 
 

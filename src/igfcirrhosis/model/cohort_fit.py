@@ -40,8 +40,6 @@ COLUMNS: dict[str, tuple[str, float]] = {
 }
 #: Measurements fitted by default: the ones the issue names (IGF-I, IGFBP-3, GH).
 DEFAULT_USE = ("igf1", "igfbp3", "gh")
-#: A fitted value further than this many observation SDs from its measurement is flagged.
-MISFIT_SD = 3.0
 
 
 @dataclass
@@ -133,7 +131,8 @@ def _fit_row(job: tuple[int, dict[str, float], tuple[str, ...], int, int]
         return i, f"fit failed: {exc}"
     if not res.success:
         return i, "fit did not converge"
-    return i, {"estimates": res.estimates, "ci95": res.ci95, "simulated": res.simulated}
+    return i, {"estimates": res.estimates, "ci95": res.ci95, "simulated": res.simulated,
+               "warnings": res.warnings}
 
 
 def fit_cohort(frame: pd.DataFrame, parameters: Sequence[str] = ("liver_mass", "ghr_density"),
@@ -167,9 +166,6 @@ def _assemble(frame: pd.DataFrame, params: tuple[str, ...], n_boot: int,
               measurements: list[dict[str, float] | None], reasons: list[str | None],
               categories: list[str | None], results: dict[int, dict[str, Any] | str],
               assumed: list[str]) -> CohortFit:
-    from igfcirrhosis.model.parameters import default_parameters
-
-    table = default_parameters()
     n = len(frame)
     out = frame.copy()
     notes = list(reasons)
@@ -192,7 +188,7 @@ def _assemble(frame: pd.DataFrame, params: tuple[str, ...], n_boot: int,
             sim[k][i] = v
         m = measurements[i] or {}
         used[i] = ", ".join(m)
-        flags[i] = _flags(r, m, params, table)
+        flags[i] = "; ".join(r["warnings"]) or None
     for p in params:
         out[f"fit_{p}"] = est[p]
         if n_boot > 0:
@@ -209,26 +205,6 @@ def _assemble(frame: pd.DataFrame, params: tuple[str, ...], n_boot: int,
         if cat is not None:
             counts[cat] = counts.get(cat, 0) + 1
     return CohortFit(out, counts, assumed, params, n_boot)
-
-
-def _flags(r: dict[str, Any], measured: dict[str, float], params: tuple[str, ...],
-           table: Any) -> str | None:
-    """Estimates at a bound of their range, and measurements the fit misses by more than
-    :data:`MISFIT_SD` observation SDs: the row's values are not consistent with the model."""
-    out = []
-    for p in params:
-        v, b = r["estimates"][p], table[FITTABLE[p]]
-        for side, bound in (("lower", b.lower), ("upper", b.upper)):
-            if abs(v - bound) <= 1e-3 * abs(bound):
-                out.append(f"{p} at its {side} bound {bound:g}")
-    for k, y in measured.items():
-        sd = math.sqrt(math.log1p(MEASURABLES[k][1] ** 2))
-        z = math.log(r["simulated"][k] / y) / sd
-        if abs(z) > MISFIT_SD:
-            out.append(f"{k} fitted {r['simulated'][k]:.3g} vs measured {y:.3g} "
-                       f"{MEASURABLES[k][0]} ({z:+.1f} SD)")
-    return "; ".join(out) or None
-
 
 
 def plot_fits(fit: CohortFit, path: Path, group: str | None = None) -> Path:

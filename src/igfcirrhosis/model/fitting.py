@@ -38,9 +38,11 @@ MEASURABLES: dict[str, tuple[str, float, Any]] = {
     "free_igf1": ("ng/mL", 0.30, lambda rr: rr["I"] * IGF1_KDA),
     "gh": ("ng/mL", 0.60, lambda rr: rr["GH"]),
 }
-#: fit-parameter name -> model parameter id
-FITTABLE = {"liver_mass": "Hmass_base", "ghr_density": "ghr", "gh_drive": "gh_drive",
-            "injury": "tgf"}
+#: fit-parameter name -> model parameter id. The injury drive is not fittable: it moves only
+#: the fibrosis states, none of which is measurable here.
+FITTABLE = {"liver_mass": "Hmass_base", "ghr_density": "ghr", "gh_drive": "gh_drive"}
+#: A fitted value further than this many observation SDs from its measurement is a warning.
+MISFIT_SD = 3.0
 
 
 class FitError(ValueError):
@@ -60,6 +62,8 @@ class FitResult:
     method: str
     n_boot: int
     bootstrap: dict[str, list[float]] = field(repr=False, default_factory=dict)
+    #: why the estimates should not be read as measurements of the patient (empty: none)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def state(self) -> PatientState:
@@ -76,7 +80,8 @@ class FitResult:
                                  for k, v in self.measurements.items()},
                 "simulated": {k: {"value": v, "unit": self.units[k]}
                               for k, v in self.simulated.items()},
-                "success": self.success, "method": self.method, "n_boot": self.n_boot}
+                "success": self.success, "method": self.method, "n_boot": self.n_boot,
+                "warnings": self.warnings}
 
 
 def _predict(model: IgfModel, names: Sequence[str], x: np.ndarray, keys: Sequence[str],
@@ -144,6 +149,7 @@ def fit_patient(measurements: Mapping[str, float],
         if okb:
             boots.append(np.exp(xb))
     arr = np.array(boots) if boots else np.full((0, len(names)), np.nan)
+    warnings = _warnings(m, names, keys, y, xhat, yhat, base, lo, hi)
     ci = {n: ((float(np.percentile(arr[:, j], 2.5)), float(np.percentile(arr[:, j], 97.5)))
               if arr.shape[0] else (float("nan"), float("nan"))) for j, n in enumerate(names)}
     return FitResult(
@@ -153,7 +159,33 @@ def fit_patient(measurements: Mapping[str, float],
         units={k: MEASURABLES[k][0] for k in keys}, success=ok,
         method=f"weighted log least squares; 95 % CI by parametric bootstrap (n={n_boot}, "
                f"seed={seed})", n_boot=len(boots),
-        bootstrap={n: arr[:, j].tolist() for j, n in enumerate(names)})
+        bootstrap={n: arr[:, j].tolist() for j, n in enumerate(names)}, warnings=warnings)
+
+
+def _warnings(model: IgfModel, names: Sequence[str], keys: Sequence[str], y: np.ndarray,
+              xhat: np.ndarray, yhat: np.ndarray, fixed: Mapping[str, float], lo: np.ndarray,
+              hi: np.ndarray) -> list[str]:
+    """Estimates at a bound of their range, parameters the measurements do not move (a 10 %
+    change shifts no measurement by 0.1 % -- not identifiable), and measurements the fit
+    misses by more than :data:`MISFIT_SD` observation SDs (not consistent with the model)."""
+    out = []
+    for j, n in enumerate(names):
+        for side, bound in (("lower", lo[j]), ("upper", hi[j])):
+            if abs(xhat[j] - bound) <= 1e-3:
+                out.append(f"{n} at its {side} bound {np.exp(bound):.3g}")
+        x = xhat.copy()
+        x[j] = x[j] + (np.log(1.1) if x[j] + np.log(1.1) <= hi[j] else -np.log(1.1))
+        moved = np.abs(np.log(_predict(model, names, x, keys, fixed) / yhat))
+        if float(moved.max()) < 1e-3:
+            out.append(f"{n} is not identifiable from {', '.join(keys)} (a 10 % change moves "
+                       "none of them)")
+    _predict(model, names, xhat, keys, fixed)  # leave the model at the estimate
+    for k, obs, fit in zip(keys, y, yhat, strict=True):
+        z = float(np.log(fit / obs)) / float(np.sqrt(np.log1p(MEASURABLES[k][1] ** 2)))
+        if abs(z) > MISFIT_SD:
+            out.append(f"{k} fitted {fit:.3g} vs measured {obs:.3g} {MEASURABLES[k][0]} "
+                       f"({z:+.1f} SD)")
+    return out
 
 
 def fit_scenario(scenario: Scenario, model: IgfModel | None = None) -> Scenario:
@@ -177,8 +209,7 @@ def fit_scenario(scenario: Scenario, model: IgfModel | None = None) -> Scenario:
                       seed=scenario.seed, model=model, fixed=fixed)
     est = fit.estimates
     patient = PatientState("measured (fitted)", est.get("liver_mass", pat.liver_mass),
-                           est.get("ghr_density", pat.ghr_density),
-                           est.get("injury", pat.injury))
+                           est.get("ghr_density", pat.ghr_density), pat.injury)
     extra = dict(scenario.extra_parameters)
     if "gh_drive" in est:
         extra["gh_drive"] = est["gh_drive"]
@@ -189,6 +220,7 @@ def fit_scenario(scenario: Scenario, model: IgfModel | None = None) -> Scenario:
                              "simulated": num(fit.simulated[k]), "unit": fit.units[k],
                              "cv": MEASURABLES[k][1]} for k in fit.measurements},
         "success": fit.success,
+        "warnings": fit.warnings,
         "method": fit.method,
         "n_boot": fit.n_boot,
         "observation_model": "log-normal around the untreated steady state with the CVs "

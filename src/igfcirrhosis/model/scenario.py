@@ -52,8 +52,9 @@ MEASURED_KEYS: dict[str, tuple[str, float, float]] = {
     "als": ("mg/L", 0.5, 100.0), "igf2": ("ng/mL", 10.0, 3000.0),
     "free_igf1": ("ng/mL", 0.01, 100.0), "gh": ("ng/mL", 0.01, 200.0),
 }
-#: Patient-state parameters that can be fitted (keys of fitting.FITTABLE).
-FIT_KEYS = ("liver_mass", "ghr_density", "gh_drive", "injury")
+#: Patient-state parameters that can be fitted (keys of fitting.FITTABLE; the injury drive
+#: moves no measurable value).
+FIT_KEYS = ("liver_mass", "ghr_density", "gh_drive")
 
 
 @dataclass(frozen=True)

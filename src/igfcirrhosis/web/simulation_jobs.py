@@ -66,10 +66,12 @@ def scenario_from_toml(text: str) -> Any:
 
 def _fit_note(summary: dict[str, Any]) -> str:
     """'; fitted liver_mass 0.59 (95 % 0.13-1.02), ...' for a measured patient, else ''."""
-    params = summary.get("fit", {}).get("parameters", {})
+    fit = summary.get("fit", {})
+    params = fit.get("parameters", {})
     return "".join(f"; fitted {name} {p['estimate']:.3g} (95 % {p['ci95'][0]:.3g}-"
                    f"{p['ci95'][1]:.3g})" if None not in p["ci95"]
-                   else f"; fitted {name} {p['estimate']:.3g}" for name, p in params.items())
+                   else f"; fitted {name} {p['estimate']:.3g}" for name, p in params.items()
+                   ) + "".join(f"; warning: {w}" for w in fit.get("warnings", []))
 
 
 def scenario_work(sc: Any, population: int, seed: int) -> Work:
