@@ -142,3 +142,15 @@ def test_example_presets_run_at_their_calibrated_baseline(tmp_path: Path, name: 
     assert base == pytest.approx(igf1, rel=5e-3)
     # untreated: the trajectory stays at the baseline steady state
     assert summary["end"]["igf1_total"]["value"] == pytest.approx(base, rel=1e-4)
+
+
+def test_model_molar_ratio_is_the_one_igfc_assess_reports(model: IgfModel) -> None:
+    """Same convention as the assessment: IGF-I ng/mL and IGFBP-3 mg/L (the model's outputs)
+    through the domain's molar ratio (IGFBP-3 at 28.7 kDa), not the model's molecule ratio."""
+    from igfcirrhosis.domain.igf_references import igf1_igfbp3_molar_ratio
+    from igfcirrhosis.model.outputs import current
+
+    model.equilibrate(preset("child_pugh_b").parameters())
+    c = current(model.rr)
+    expected = float(igf1_igfbp3_molar_ratio(c["igf1_total"], c["igfbp3_total"]))
+    assert c["igf1_igfbp3_molar_ratio"] == pytest.approx(expected, rel=1e-12)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from igfcirrhosis.domain.igf_references import IGFBP3_MW_KDA
 from igfcirrhosis.model.units import ALS_KDA, IGF1_KDA, IGF2_KDA, IGFBP3_KDA
 
 Columns = Mapping[str, np.ndarray]
@@ -43,8 +44,11 @@ OUTPUTS: tuple[Output, ...] = (
     Output("igfbp3_free", "nmol/L", "free IGFBP-3", _c("B")),
     Output("als_total", "mg/L", "total ALS (85 kDa)", _c("ALS_total", ALS_KDA / 1000)),
     Output("als_free", "nmol/L", "free ALS", _c("A")),
-    Output("igf1_igfbp3_molar_ratio", "1", "total IGF-I / total IGFBP-3 (molar)",
-           lambda c: np.asarray(c["IGF1_total"]) / np.asarray(c["IGFBP3_total"])),
+    Output("igf1_igfbp3_molar_ratio", "1", "IGF-I/IGFBP-3 molar ratio as labs and igfc assess "
+           f"report it (IGFBP-3 mg/L read at {IGFBP3_MW_KDA:g} kDa; the model's molecule ratio "
+           f"is {IGFBP3_MW_KDA:g}/{IGFBP3_KDA:g} of it)",
+           lambda c: np.asarray(c["IGF1_total"]) / (np.asarray(c["IGFBP3_total"])
+                                                    * IGFBP3_KDA / IGFBP3_MW_KDA)),
     Output("gh", "ng/mL", "plasma GH (mean, no pulsatility)", _c("GH")),
     Output("depot_mecasermin", "nmol/L", "SC rhIGF-I depot (nM-equivalent)", _c("Dep")),
     Output("depot_rinfabate", "nmol/L", "SC rinfabate depot (nM-equivalent)", _c("DepR")),
