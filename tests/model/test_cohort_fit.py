@@ -111,3 +111,15 @@ def test_cli_plot_and_group(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "--group nope" in res.output
     res = runner.invoke(app, [*args, "--plot", str(tmp_path / "f.pdf")])
     assert res.exit_code == 2 and ".png or .svg" in res.output
+
+
+def test_als_in_the_catalog_unit_is_converted_for_the_fit(model: IgfModel) -> None:
+    """ALS arrives in nmol/L (the data dictionary's default) and is fitted in mg/L (85 kDa)."""
+    model.equilibrate({"Hmass_base": 0.5, "ghr": 0.4}, fibrosis=False)
+    v = {k: float(MEASURABLES[k][2](model.rr)) for k in ("igf1", "igfbp3", "als")}
+    frame = pd.DataFrame({"igf1": [v["igf1"]], "igfbp3": [v["igfbp3"]],
+                          "als": [v["als"] / 85.0 * 1000.0]})
+    out = fit_cohort(frame, use=["igf1", "igfbp3", "als"], workers=1).data
+    assert out.loc[0, "fit_liver_mass"] == pytest.approx(0.5, rel=1e-3)
+    assert out.loc[0, "fit_ghr_density"] == pytest.approx(0.4, rel=1e-3)
+    assert out.loc[0, "fit_model_als [mg/L]"] == pytest.approx(v["als"], rel=1e-4)
