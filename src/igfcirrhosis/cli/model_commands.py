@@ -81,9 +81,27 @@ def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,
            on_dask: tuple[str | None] | None = None) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
+    from igfcirrhosis.model.population import (
+        PopulationError,
+        run_trial,
+        sample_population,
+        trial_summary,
+        write_trial,
+    )
     from igfcirrhosis.model.summary import dump
 
+    if sc.baseline_igf1_range is not None:
+        lo, hi = sc.baseline_igf1_range
+        typer.echo(f"drawing {n} virtual patients with an untreated IGF-I in [{lo:g}, {hi:g}] "
+                   "ng/mL (acceptance-rejection)...", err=True)
+        try:
+            acc = sample_population(sc, n, seed)[2]
+        except PopulationError as exc:
+            _fail(str(exc))
+            return
+        if acc is not None:
+            typer.echo(f"  accepted {acc.accepted} of {acc.drawn} candidates "
+                       f"({acc.accepted / acc.drawn:.0%})", err=True)
     with Progress(TextColumn("virtual patients"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeRemainingColumn(), transient=True) as bar:
         task = bar.add_task("trial", total=n)

@@ -47,18 +47,109 @@ METRIC_UNITS = {"igf1_baseline": "ng/mL", "igf1_last_day": "ng/mL", "igf1_restor
 _SEL = ["IGF1_total", "I", "ECM", "GH"]
 
 
+#: Acceptance-rejection gives up after drawing this many candidates per accepted patient.
+MAX_DRAWS_PER_PATIENT = 50
+ACCEPTANCE_SOURCE = ("acceptance-rejection on the untreated total IGF-I (Allen, Rieger, Musante "
+                     "2016 CPT Pharmacometrics Syst Pharmacol 5:140)")
+
+
+class PopulationError(ValueError):
+    """A virtual population that cannot be drawn as asked (the message names the key)."""
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """How many candidates were drawn for how many accepted virtual patients."""
+
+    lower: float
+    upper: float
+    drawn: int
+    accepted: int
+
+
 def sample_patients(scenario: Scenario, n: int, seed: int) -> tuple[list[str], NDArray[Any]]:
-    """(parameter ids, n x p array) of virtual patients.
+    """(parameter ids, n x p array) of virtual patients (see :func:`sample_population`)."""
+    ids, arr, _ = sample_population(scenario, n, seed)
+    return ids, arr
+
+
+def sample_population(scenario: Scenario, n: int, seed: int, model: IgfModel | None = None
+                      ) -> tuple[list[str], NDArray[Any], Acceptance | None]:
+    """(parameter ids, n x p array, acceptance) of virtual patients.
 
     Disease parameters vary log-normally around the patient state with the preset's CVs
     (custom and measured patients: the healthy preset's). A fitted measured patient's fitted
     parameters are drawn jointly from the fit's bootstrap refits instead (its uncertainty), or
     held at the estimate when there are none (``patient.bootstrap = 0``).
+    With ``population.baseline_igf1_ng_per_ml = [lo, hi]`` candidates are drawn in batches
+    from the same seeded stream and kept, in order, while their untreated steady-state total
+    IGF-I lies in [lo, hi] (acceptance-rejection): the virtual patients then match an observed
+    range, and ``Acceptance`` says how many candidates that took.
     """
     if scenario.measured is not None:
         raise ValueError(f"scenario {scenario.name!r}: the measured patient is not fitted yet "
                          "(igfcirrhosis.model.fitting.fit_scenario)")
     rng = np.random.default_rng(seed)
+    if scenario.baseline_igf1_range is None:
+        return (*_draw(scenario, n, rng), None)
+    key = _cache_key(scenario, n, seed)
+    if key in _ACCEPTED:
+        return _ACCEPTED[key]
+    lo, hi = scenario.baseline_igf1_range
+    m = model or IgfModel()
+    kept: list[NDArray[Any]] = []
+    values: list[NDArray[np.float64]] = []
+    accepted = drawn = 0
+    ids: list[str] = []
+    while accepted < n:
+        limit = MAX_DRAWS_PER_PATIENT * n
+        if drawn >= limit:
+            allv = np.concatenate(values)
+            raise PopulationError(
+                f"population.baseline_igf1_ng_per_ml = [{lo:g}, {hi:g}]: only {accepted} of "
+                f"{drawn} virtual patients ({accepted / drawn:.1%}) have an untreated IGF-I in "
+                f"this range (theirs: median {np.nanmedian(allv):.0f}, 5-95 % "
+                f"{np.nanpercentile(allv, 5):.0f}-{np.nanpercentile(allv, 95):.0f} ng/mL); "
+                "expected a range these patients reach: widen it or change patient.state")
+        batch = min(max(2 * (n - accepted), 64), limit - drawn)
+        ids, arr = _draw(scenario, batch, rng)
+        base = baseline_igf1(m, ids, arr)
+        ok = (base >= lo) & (base <= hi)
+        kept.append(arr[ok])
+        values.append(base)
+        accepted += int(ok.sum())
+        drawn += batch
+    result = (ids, np.vstack(kept)[:n], Acceptance(lo, hi, drawn, accepted))
+    _ACCEPTED.clear()  # keep one: trial_summary asks for the population run_trial just drew
+    _ACCEPTED[key] = result
+    return result
+
+
+_ACCEPTED: dict[tuple[Any, ...], tuple[list[str], NDArray[Any], Acceptance]] = {}
+
+
+def _cache_key(scenario: Scenario, n: int, seed: int) -> tuple[Any, ...]:
+    draws = tuple(sorted((k, v) for k, v in (scenario.fit_draws or {}).items()))
+    return (scenario.patient, scenario.baseline_igf1_range, n, seed, draws,
+            tuple(sorted(scenario.extra_parameters.items())))
+
+
+def baseline_igf1(model: IgfModel, ids: Sequence[str], values: NDArray[Any]
+                  ) -> NDArray[np.float64]:
+    """Untreated steady-state total IGF-I (ng/mL) of each row; NaN where none was reached."""
+    out = np.full(values.shape[0], np.nan)
+    for i, row in enumerate(values):
+        try:
+            model.equilibrate(dict(zip(ids, (float(v) for v in row), strict=True)),
+                              fibrosis=False)
+        except RuntimeError:
+            continue
+        out[i] = float(model.rr["IGF1_total"]) * IGF1_KDA
+    return out
+
+
+def _draw(scenario: Scenario, n: int, rng: np.random.Generator
+          ) -> tuple[list[str], NDArray[Any]]:
     table = default_parameters()
     disease = scenario.patient.parameters()
     label = scenario.patient.label
@@ -255,6 +346,15 @@ def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed
         "threshold_source": thr_source,
         "arms": arms_out,
     }
+    if scenario.baseline_igf1_range is not None:
+        acc = sample_population(scenario, n, seed)[2]  # the draw run_trial made (cached)
+        if acc is not None:
+            doc["acceptance"] = {
+                "criterion": ACCEPTANCE_SOURCE,
+                "baseline_igf1_lower": qty(acc.lower, "ng/mL"),
+                "baseline_igf1_upper": qty(acc.upper, "ng/mL"),
+                "drawn": acc.drawn, "accepted": acc.accepted,
+                "rate": qty(acc.accepted / acc.drawn, "1")}
     if scenario.fit is not None:
         doc["fit"] = scenario.fit
         doc["definitions"]["virtual_patients"] = (

@@ -89,6 +89,8 @@ class Scenario:
     fit: dict[str, Any] | None = None
     #: bootstrap refits of the fitted parameters (name -> values), for virtual populations
     fit_draws: dict[str, tuple[float, ...]] | None = None
+    #: virtual patients whose untreated total IGF-I (ng/mL) falls outside are redrawn
+    baseline_igf1_range: tuple[float, float] | None = None
 
     def dosing(self) -> list[Dosing]:
         """The regimen as engine dosing."""
@@ -192,7 +194,8 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
     hypo = (_num(tgt, "free_igf1_hypoglycaemia_ng_per_ml", "target.", 0.1, 1000.0, None,
                  "ng/mL") if "free_igf1_hypoglycaemia_ng_per_ml" in tgt else None)
     regimen = _phases(data.get("regimen", []), "regimen", days)
-    pop = _table(data, "population", {"n", "seed", "arms"}, "")
+    pop = _table(data, "population", {"n", "seed", "arms", "baseline_igf1_ng_per_ml"}, "")
+    accept = _range(pop, "baseline_igf1_ng_per_ml", "population.", 1.0, 2000.0)
     n = pop.get("n", 100)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 1_000_000:
         raise _err("population.n", n, "an integer in [1, 1000000]")
@@ -222,8 +225,22 @@ def parse_scenario(data: dict[str, Any], name: str = "scenario") -> Scenario:
         name=str(data.get("name", name)), patient=PatientState(state, lm, gr, inj), days=days,
         output_step_hours=step, regimen=regimen, igf1_low_ng_per_ml=low,
         igf1_high_ng_per_ml=high, hypo_free_igf1_ng_per_ml=hypo, population_n=n, seed=seed,
-        arms=arms, extra_parameters=extra, measured=measured,
+        arms=arms, extra_parameters=extra, measured=measured, baseline_igf1_range=accept,
     )
+
+
+def _range(table: dict[str, Any], key: str, prefix: str, lo: float, hi: float
+           ) -> tuple[float, float] | None:
+    """An optional ``[lower, upper]`` pair of numbers within [lo, hi], lower < upper."""
+    if key not in table:
+        return None
+    v = table[key]
+    ok = (isinstance(v, list) and len(v) == 2
+          and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+          and lo <= v[0] < v[1] <= hi)
+    if not ok:
+        raise _err(prefix + key, v, f"[lower, upper] in ng/mL, {lo:g} <= lower < upper <= {hi:g}")
+    return float(v[0]), float(v[1])
 
 
 def _measured(pat: dict[str, Any]) -> MeasuredPatient:
