@@ -78,3 +78,22 @@ def test_measured_patient_from_the_form(live: Live) -> None:
         assert "fitted liver_mass" in page.text_content("#sim-message")
         shot(page, "simulate-measured")
         assert page.csp_errors == []  # type: ignore[attr-defined]
+
+
+def test_fit_a_stored_cohort_from_the_simulate_page(live: Live) -> None:
+    csv = "patient_id,igf1,igfbp3,gh\na,60,1.3,4\nb,120,2.8,2\nc,45,1.0,5\n"
+    with live.client() as c:
+        r = c.post("/api/v1/cohorts", params={"filename": "fit-me.csv"}, content=csv.encode(),
+                   headers={"content-type": "application/octet-stream"})
+        assert r.status_code == 201, r.text
+        cohort_id = str(r.json()["id"])
+    with browser_page() as page:
+        page.goto(live.url + "/simulate")
+        page.select_option("#fit-cohort", cohort_id)
+        page.click("#fit-btn")
+        img = page.wait_for_selector("img.sim-plot", timeout=180_000)
+        assert img.get_attribute("src").endswith("fit.svg")
+        assert "3 of 3 rows fitted" in page.text_content("#sim-message")
+        assert page.is_visible("a[href$='fitted.csv']")
+        shot(page, "simulate-fit-cohort")
+        assert page.csp_errors == []  # type: ignore[attr-defined]

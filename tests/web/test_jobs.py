@@ -97,6 +97,35 @@ def test_simulation_and_trial(client: httpx.Client) -> None:
     assert "trial.svg" in trial["files"]
 
 
+def test_stored_cohort_is_fitted_row_by_row(client: httpx.Client) -> None:
+    import io
+
+    csv = "patient_id,igf1,igfbp3,gh\na,60,1.3,4\nb,abc,2.0,2\nc,150,3.5,1.5\n"
+    r = client.post("/api/v1/cohorts", params={"filename": "three.csv"}, content=csv.encode(),
+                    headers={"content-type": "text/csv"})
+    assert r.status_code == 201, r.text
+    r = client.post("/api/v1/simulations/fit", json={"cohort_id": r.json()["id"]})
+    assert r.status_code == 202, r.text
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    assert job["status"] == "done", job["message"]
+    assert job["message"].startswith("2 of 3 rows fitted")
+    assert {"fitted.csv", "fit.svg"} <= set(job["files"])
+    import pandas as pd
+
+    out = pd.read_csv(io.StringIO(
+        client.get(f"/api/v1/simulations/{job['id']}/files/fitted.csv").text))
+    assert list(out["patient_id"]) == ["a", "b", "c"]
+    assert out["fit_liver_mass"].notna().tolist() == [True, False, True]
+    assert "'abc' is not a number" in out.loc[1, "fit_notes"]
+
+
+@pytest.mark.parametrize(("body", "status"), [({"cohort_id": 999999}, 404),
+                                              ({"cohort_id": 0}, 422),
+                                              ({"cohort_id": 1, "bootstrap": 500}, 422)])
+def test_bad_fit_requests(client: httpx.Client, body: dict[str, Any], status: int) -> None:
+    assert client.post("/api/v1/simulations/fit", json=body).status_code == status
+
+
 def test_measured_patient_from_the_form_is_fitted(client: httpx.Client) -> None:
     r = client.post("/api/v1/simulations", json={
         "state": "measured", "igf1_ng_ml": 58, "igfbp3_mg_l": 1.3, "gh_ng_ml": 4, "days": 1})

@@ -13,14 +13,17 @@ from sqlalchemy import select
 from igfcirrhosis.store.engine import Store
 from igfcirrhosis.store.models import Cohort, Job
 from igfcirrhosis.web.analysis_jobs import analysis_available, analysis_work
+from igfcirrhosis.web.cohort_store import cohort_path
 from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
 from igfcirrhosis.web.i18n import choose_language
 from igfcirrhosis.web.jobs import result_dir
 from igfcirrhosis.web.plan_form import CHOICES, build_plan
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES, ProblemError
-from igfcirrhosis.web.schemas import Id, JobIn, JobOut, SimulationIn
+from igfcirrhosis.web.schemas import FitIn, Id, JobIn, JobOut, SimulationIn
 from igfcirrhosis.web.simulation_jobs import (
+    MAX_FIT_ROWS,
     MAX_PATIENTS,
+    fit_work,
     scenario_from_toml,
     scenario_work,
     simulation_work,
@@ -131,6 +134,29 @@ def post_simulation(request: Request, body: SimulationIn) -> dict[str, Any]:
                   ("trial" if body.population else "simulation") + f": {body.state}",
                   body.model_dump())
     request.app.state.jobs.submit(job.id, work)
+    return job_dict(request, job)
+
+
+@router.post("/simulations/fit", response_model=JobOut, status_code=202,
+             responses=PROBLEM_RESPONSES)
+def post_fit(request: Request, body: FitIn) -> dict[str, Any]:
+    """Fit every row of a stored cohort to the model (liver mass and GH-receptor density from
+    IGF-I, IGFBP-3 and GH): fitted.csv with estimates, flags and reasons, and fit.svg."""
+    store = request.app.state.store
+    with store.session() as s:
+        cohort = s.get(Cohort, body.cohort_id)
+        if cohort is None:
+            raise ProblemError(404, f"no cohort {body.cohort_id}", field="cohort_id",
+                               value=body.cohort_id)
+        s.expunge(cohort)
+    if cohort.n_rows > MAX_FIT_ROWS:
+        raise ProblemError(422, f"cohort {cohort.name}: {cohort.n_rows} rows; the web app fits "
+                           f"at most {MAX_FIT_ROWS} (use igfc fit)", field="cohort_id",
+                           value=body.cohort_id)
+    job = new_job(request, "simulation", f"fit: {cohort.name}"[:180], body.model_dump(),
+                  cohort_id=cohort.id)
+    request.app.state.jobs.submit(job.id, fit_work(cohort_path(store, cohort), cohort.n_rows,
+                                                   body.bootstrap))
     return job_dict(request, job)
 
 

@@ -166,6 +166,8 @@ def _job_page(request: Request, kind: str, job_id: Id) -> HTMLResponse:
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request) -> HTMLResponse:
+    from igfcirrhosis.web.api_cohorts import list_cohorts
     from igfcirrhosis.web.api_jobs import list_jobs
 
-    return render(request, "simulate.html", simulations=list_jobs(request, "simulation"))
+    return render(request, "simulate.html", simulations=list_jobs(request, "simulation"),
+                  cohorts=list_cohorts(request))

@@ -104,6 +104,13 @@ class JobIn(BaseModel):
     title: str = Field(default="analysis", max_length=200)
 
 
+class FitIn(BaseModel):
+    """Fit every row of a stored cohort to the model (``igfc fit``, IGF-I, IGFBP-3 and GH)."""
+
+    cohort_id: int = Field(ge=1, le=MAX_ID)
+    bootstrap: int = Field(default=0, ge=0, le=20)
+
+
 class SimulationIn(BaseModel):
     """A scenario: a preset patient state and a regimen; ``population`` > 0 runs a trial.
 

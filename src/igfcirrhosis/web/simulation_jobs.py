@@ -13,6 +13,8 @@ from igfcirrhosis.web.schemas import SimulationIn
 
 MAX_DAYS = 365.0
 MAX_PATIENTS = 200
+#: Largest stored cohort fitted in the web app (~50 ms a row in one process; igfc fit beyond).
+MAX_FIT_ROWS = 2000
 #: Bootstrap refits for a measured patient's 95 % intervals in the web app (~50 ms each).
 MEASURED_BOOTSTRAP = 20
 
@@ -102,6 +104,31 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
         summary["files"] = write_trial(fitted, metrics, out, True)
         dump(summary, out / "summary.json")
         return f"virtual trial of {population} patients, {len(sc.arms)} arms" + _fit_note(summary)
+
+    return work
+
+
+def fit_work(path: Path, n_rows: int, bootstrap: int) -> Work:
+    """``igfc fit`` on a stored cohort: fitted.csv, fit.svg and a message counting the rows."""
+
+    def work(out: Path, progress: Progress) -> str | None:
+        from igfcirrhosis.cohort.io import read_cohort, write_frame
+        from igfcirrhosis.model.cohort_fit import fit_cohort, plot_fits
+
+        frame = read_cohort(path).frame
+        done = [0]
+
+        def advance(k: int) -> None:
+            done[0] += k
+            progress(0.95 * done[0] / max(n_rows, 1), f"{done[0]}/{n_rows} rows")
+
+        res = fit_cohort(frame, n_boot=bootstrap, workers=1, progress=advance)
+        write_frame(res.data, out / "fitted.csv")
+        plot_fits(res, out / "fit.svg")
+        flagged = int(res.data["fit_flags"].notna().sum())
+        reasons = "; ".join(f"{k}: {v}" for k, v in sorted(res.reasons.items()))
+        return (f"{res.n_fitted} of {len(frame)} rows fitted ({flagged} flagged: see "
+                f"fit_flags)" + (f"; not fitted: {reasons}" if reasons else ""))
 
     return work
 

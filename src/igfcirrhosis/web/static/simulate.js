@@ -34,6 +34,13 @@
       await follow(await api("POST", "/api/v1/simulations/scenario?population=" + pop, await file.text(), "text/plain"));
     } catch (e) { msg.textContent = t("error") + ": " + e.message; msg.hidden = false; }
   });
+  document.getElementById("fit-form").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    msg.hidden = true;
+    try {
+      await follow(await api("POST", "/api/v1/simulations/fit", { cohort_id: Number(document.getElementById("fit-cohort").value) }));
+    } catch (e) { msg.textContent = t("error") + ": " + e.message; msg.hidden = false; }
+  });
   const state = document.getElementById("s-state");
   function showMeasured() { document.getElementById("s-measured").hidden = state.value !== "measured"; }
   state.addEventListener("change", showMeasured);
