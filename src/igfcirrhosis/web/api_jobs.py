@@ -59,6 +59,17 @@ def get_job(request: Request, kind: str, job_id: Id) -> Job:
         return job
 
 
+def stored_cohort(request: Request, cohort_id: int) -> Cohort:
+    """The stored cohort (detached from its session); 404 naming the id if there is none."""
+    store: Store = request.app.state.store
+    with store.session() as s:
+        cohort = s.get(Cohort, cohort_id)
+        if cohort is None:
+            raise ProblemError(404, f"no cohort {cohort_id}", field="cohort_id", value=cohort_id)
+        s.expunge(cohort)
+        return cohort
+
+
 def new_job(request: Request, kind: str, title: str, spec: dict[str, Any],
             cohort_id: int | None = None) -> Job:
     with request.app.state.store.session() as s:
@@ -83,12 +94,7 @@ def post_analysis(request: Request, body: JobIn) -> dict[str, Any]:
         raise ProblemError(409, "cohort analysis is not available in this build "
                       "(igfcirrhosis.analysis has no runner yet)", field="plan", value=None)
     store = request.app.state.store
-    with store.session() as s:
-        cohort = s.get(Cohort, body.cohort_id)
-        if cohort is None:
-            raise ProblemError(404, f"no cohort {body.cohort_id}", field="cohort_id",
-                          value=body.cohort_id)
-        s.expunge(cohort)
+    cohort = stored_cohort(request, body.cohort_id)
     # validates the plan (422 naming the key); the report in the user's page language
     work = analysis_work(store, cohort, body.plan, choose_language(request))
     job = new_job(request, "analysis", body.title or "analysis",
@@ -143,12 +149,7 @@ def post_fit(request: Request, body: FitIn) -> dict[str, Any]:
     """Fit every row of a stored cohort to the model (liver mass and GH-receptor density from
     IGF-I, IGFBP-3 and GH): fitted.csv with estimates, flags and reasons, and fit.svg."""
     store = request.app.state.store
-    with store.session() as s:
-        cohort = s.get(Cohort, body.cohort_id)
-        if cohort is None:
-            raise ProblemError(404, f"no cohort {body.cohort_id}", field="cohort_id",
-                               value=body.cohort_id)
-        s.expunge(cohort)
+    cohort = stored_cohort(request, body.cohort_id)
     if cohort.n_rows > MAX_FIT_ROWS:
         raise ProblemError(422, f"cohort {cohort.name}: {cohort.n_rows} rows; the web app fits "
                            f"at most {MAX_FIT_ROWS} (use igfc fit)", field="cohort_id",
