@@ -80,6 +80,10 @@ def test_report_matches_schema(rows: list[dict[str, object]]) -> None:
                          "model-validation.schema.json").read_text())
     doc = json.loads(json.dumps(validation_report(rows), allow_nan=False))
     jsonschema.validate(doc, schema)
+    kinds = doc["by_kind"]
+    assert sum(k["total"] for k in kinds.values()) == doc["n_total"]
+    assert sum(k["within"] for k in kinds.values()) == doc["n_within"]
+    assert set(kinds) == {str(r["kind"]) for r in rows}
 
 
 def test_cli_validate_model_json_exits_1_while_rows_fail() -> None:

@@ -139,7 +139,7 @@ def validate_model(
     """
     import json
 
-    from igfcirrhosis.model.validation import validation_report, validation_table
+    from igfcirrhosis.model.validation import by_kind, validation_report, validation_table
 
     rows = validation_table()
     if as_json:
@@ -159,7 +159,8 @@ def validate_model(
                           str(r["kind"]), str(r["source"]))
         Console().print(table)
         n_ok = sum(bool(r["within"]) for r in rows)
-        typer.echo(f"{n_ok}/{len(rows)} observations within tolerance")
+        kinds = ", ".join(f"{k} {v['within']}/{v['total']}" for k, v in by_kind(rows).items())
+        typer.echo(f"{n_ok}/{len(rows)} observations within tolerance ({kinds})")
     if not all(r["within"] for r in rows):
         raise typer.Exit(code=1)
 

@@ -168,4 +168,16 @@ def validation_table(model: IgfModel | None = None,
 def validation_report(rows: list[Row]) -> dict[str, object]:
     """The JSON document printed by ``igfc validate-model --json``."""
     return {"schema_version": SCHEMA_VERSION, "observations": rows,
-            "n_within": sum(bool(r["within"]) for r in rows), "n_total": len(rows)}
+            "n_within": sum(bool(r["within"]) for r in rows), "n_total": len(rows),
+            "by_kind": by_kind(rows)}
+
+
+def by_kind(rows: list[Row]) -> dict[str, dict[str, int]]:
+    """Rows within tolerance per kind: an independent ``prediction`` passing means more than a
+    ``calibration`` target (tuned on) or a value true ``by construction``."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        k = out.setdefault(str(r["kind"]), {"within": 0, "total": 0})
+        k["within"] += int(bool(r["within"]))
+        k["total"] += 1
+    return out
