@@ -79,6 +79,7 @@ def test_fit_recovers_a_child_pugh_b_patient(model: IgfModel) -> None:
     assert fitted.patient.injury == truth.injury
     report = fitted.fit
     assert report is not None and report["success"] and report["n_boot"] == 8
+    assert report["warnings"] == []  # injury given, values the model can reach
     for name in ("liver_mass", "ghr_density"):
         lo, hi = report["parameters"][name]["ci95"]
         assert lo < report["parameters"][name]["estimate"] < hi
@@ -132,3 +133,11 @@ def test_cli_simulate_and_trial_report_the_fit(tmp_path: Path) -> None:
     jsonschema.validate(trial, _schema())
     assert trial["fit"] == one["fit"]
     assert "virtual_patients" in trial["definitions"]
+
+
+def test_an_assumed_injury_drive_is_said(model: IgfModel) -> None:
+    fitted = fit_scenario(parse_scenario(_scenario({"igf1": 60.0, "igfbp3": 1.4},
+                                                   bootstrap=0)), model)
+    assert fitted.fit is not None
+    assert any(w.startswith("patient.injury not given") for w in fitted.fit["warnings"])
+    assert fitted.patient.injury == 0.05

@@ -56,7 +56,8 @@ def simulate(
         peak = summary["peaks"]["igf1_total"]["value"]
         for name, p in summary.get("fit", {}).get("parameters", {}).items():
             lo, hi = p["ci95"]
-            typer.echo(f"fitted {name} {p['estimate']:.3g} (95% CI {_g(lo)}-{_g(hi)})")
+            ci = "no bootstrap" if lo is None and hi is None else f"95% CI {_g(lo)}-{_g(hi)}"
+            typer.echo(f"fitted {name} {p['estimate']:.3g} ({ci})")
         for warning in summary.get("fit", {}).get("warnings", []):
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")

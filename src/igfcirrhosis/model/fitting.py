@@ -220,7 +220,10 @@ def fit_scenario(scenario: Scenario, model: IgfModel | None = None) -> Scenario:
                              "simulated": num(fit.simulated[k]), "unit": fit.units[k],
                              "cv": MEASURABLES[k][1]} for k in fit.measurements},
         "success": fit.success,
-        "warnings": fit.warnings,
+        "warnings": fit.warnings + ([] if measured.injury_given else [
+            f"patient.injury not given: the healthy injury drive {pat.injury:g} is assumed; "
+            "it sets the stellate-cell and fibrosis outputs, not the fit (Child-Pugh presets "
+            "use 0.5 / 1.0 / 1.5)"]),
         "method": fit.method,
         "n_boot": fit.n_boot,
         "observation_model": "log-normal around the untreated steady state with the CVs "

@@ -65,6 +65,8 @@ class MeasuredPatient:
     values: dict[str, float]
     fit: tuple[str, ...]
     bootstrap: int
+    #: False when ``patient.injury`` was not given (the healthy 0.05 is then assumed)
+    injury_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -270,7 +272,7 @@ def _measured(pat: dict[str, Any]) -> MeasuredPatient:
     if isinstance(boot, bool) or not isinstance(boot, int) or not 0 <= boot <= 1000:
         raise _err("patient.bootstrap", boot, "an integer in [0, 1000] (refits for the 95 % "
                    "intervals)")
-    return MeasuredPatient(out, tuple(fit), boot)
+    return MeasuredPatient(out, tuple(fit), boot, injury_given="injury" in pat)
 
 
 def load_scenario(path: Path, days: float | None = None) -> Scenario:
