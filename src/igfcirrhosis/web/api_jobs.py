@@ -11,8 +11,9 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from igfcirrhosis.store.engine import Store
-from igfcirrhosis.store.models import Cohort, Job
+from igfcirrhosis.store.models import Job
 from igfcirrhosis.web.analysis_jobs import analysis_available, analysis_work
+from igfcirrhosis.web.api_cohorts import get_cohort_row
 from igfcirrhosis.web.cohort_store import cohort_path
 from igfcirrhosis.web.files import list_files, result_file, safe_csv_text
 from igfcirrhosis.web.i18n import choose_language
@@ -59,17 +60,6 @@ def get_job(request: Request, kind: str, job_id: Id) -> Job:
         return job
 
 
-def stored_cohort(request: Request, cohort_id: int) -> Cohort:
-    """The stored cohort (detached from its session); 404 naming the id if there is none."""
-    store: Store = request.app.state.store
-    with store.session() as s:
-        cohort = s.get(Cohort, cohort_id)
-        if cohort is None:
-            raise ProblemError(404, f"no cohort {cohort_id}", field="cohort_id", value=cohort_id)
-        s.expunge(cohort)
-        return cohort
-
-
 def new_job(request: Request, kind: str, title: str, spec: dict[str, Any],
             cohort_id: int | None = None) -> Job:
     with request.app.state.store.session() as s:
@@ -94,7 +84,7 @@ def post_analysis(request: Request, body: JobIn) -> dict[str, Any]:
         raise ProblemError(409, "cohort analysis is not available in this build "
                       "(igfcirrhosis.analysis has no runner yet)", field="plan", value=None)
     store = request.app.state.store
-    cohort = stored_cohort(request, body.cohort_id)
+    cohort = get_cohort_row(request, body.cohort_id)
     # validates the plan (422 naming the key); the report in the user's page language
     work = analysis_work(store, cohort, body.plan, choose_language(request))
     job = new_job(request, "analysis", body.title or "analysis",
@@ -149,7 +139,7 @@ def post_fit(request: Request, body: FitIn) -> dict[str, Any]:
     """Fit every row of a stored cohort to the model (liver mass and GH-receptor density from
     IGF-I, IGFBP-3 and GH): fitted.csv with estimates, flags and reasons, and fit.svg."""
     store = request.app.state.store
-    cohort = stored_cohort(request, body.cohort_id)
+    cohort = get_cohort_row(request, body.cohort_id)
     if cohort.n_rows > MAX_FIT_ROWS:
         raise ProblemError(422, f"cohort {cohort.name}: {cohort.n_rows} rows; the web app fits "
                            f"at most {MAX_FIT_ROWS} (use igfc fit)", field="cohort_id",
