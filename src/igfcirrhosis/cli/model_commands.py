@@ -191,7 +191,7 @@ def fit(
         "igfbp3, gh, als, igf2.")] = "igf1,igfbp3,gh",
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", min=0, max=1000, help="Refits per row for 95 % intervals (0: none; "
-        "~50 ms each).")] = 0,
+        "~15-20 ms each).")] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Row i is bootstrapped with "
                                       "seed + i.")] = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 2,

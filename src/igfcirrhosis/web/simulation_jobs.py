@@ -13,9 +13,9 @@ from igfcirrhosis.web.schemas import SimulationIn
 
 MAX_DAYS = 365.0
 MAX_PATIENTS = 200
-#: Largest stored cohort fitted in the web app (~50 ms a row in one process; igfc fit beyond).
+#: Largest stored cohort fitted in the web app (~20 ms a row in one process, measured 2026-12-04; igfc fit beyond).
 MAX_FIT_ROWS = 2000
-#: Bootstrap refits for a measured patient's 95 % intervals in the web app (~50 ms each).
+#: Bootstrap refits for a measured patient's 95 % intervals in the web app (~15-20 ms each).
 MEASURED_BOOTSTRAP = 20
 
 
