@@ -11,6 +11,9 @@ from pathlib import Path
 STATUSES = frozenset({"VERIFIED", "UNVERIFIED", "DERIVED", "calibrated"})
 COLUMNS = ("id", "unit", "value", "source", "status", "lower", "upper", "iiv_cv", "estimate",
            "description")
+#: The table's units and the unit definitions of igf_axis.ant that the SBML export declares.
+SBML_UNITS = {"1": "dimensionless", "1/h": "per_hour", "1/(nmol/L)/h": "per_nM_per_hour",
+              "nmol/L": "nM", "ng/mL": "ng_per_mL", "L/kg": "litre_per_kg"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ def read_parameters(path: Path) -> dict[str, Parameter]:
                 )
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{path}: row {n}: {exc}") from exc
+            if p.unit not in SBML_UNITS:
+                raise ValueError(f"{path}: row {n}: unit {p.unit!r} of {p.id!r} not one of "
+                                 f"{sorted(SBML_UNITS)}")
             if p.status not in STATUSES:
                 raise ValueError(f"{path}: row {n}: status {p.status!r} not in {sorted(STATUSES)}")
             if not p.lower <= p.value <= p.upper:

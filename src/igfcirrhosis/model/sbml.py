@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from igfcirrhosis.model.parameters import data_dir, nominal_values
+from igfcirrhosis.model.parameters import SBML_UNITS, data_dir, default_parameters, nominal_values
 
 
 class ModelBuildError(RuntimeError):
@@ -39,6 +39,7 @@ def antimony_source(overrides: Mapping[str, float] | None = None, fast: bool = F
     values = dict(nominal_values())
     values.update(overrides or {})
     block = "".join(f"  {k} = {v!r};\n" for k, v in values.items())
+    block += "".join(f"  {k} has {SBML_UNITS[p.unit]};\n" for k, p in default_parameters().items())
     head, sep, tail = text.rpartition("\nend")
     if not sep:
         raise ModelBuildError("igf_axis.ant has no closing 'end'")
