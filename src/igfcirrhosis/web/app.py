@@ -40,6 +40,7 @@ def create_app(settings: WebSettings, *, store: Store | None = None,
         api_cohorts,
         api_evidence,
         api_jobs,
+        api_model,
         api_patients,
         pages,
     )
@@ -61,7 +62,8 @@ def create_app(settings: WebSettings, *, store: Store | None = None,
     app.state.store = the_store
     app.state.jobs = runner
     problems.install(app)
-    for module in (api_assess, api_evidence, api_patients, api_cohorts, api_jobs, pages):
+    for module in (api_assess, api_evidence, api_patients, api_cohorts, api_jobs, api_model,
+                   pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityMiddleware, token=settings.token)

@@ -12,10 +12,11 @@ from typing import Any
 import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from igfcirrhosis import RESEARCH_USE, __version__
 from igfcirrhosis.web import assess_i18n
-from igfcirrhosis.web.i18n import COOKIE, LANGUAGES, choose_language, translations
+from igfcirrhosis.web.i18n import COOKIE, LANGUAGES, N_, choose_language, translations
 from igfcirrhosis.web.page_data import (
     FORM_GROUPS,
     JS_STRINGS,
@@ -29,7 +30,13 @@ from igfcirrhosis.web.schemas import Id
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).with_name("templates")
 NAV = (("/assess", "Assess"), ("/cohorts", "Cohorts"), ("/simulate", "Simulate"),
-       ("/evidence", "Evidence"), ("/about", "About"))
+       ("/model", "Model"), ("/evidence", "Evidence"), ("/about", "About"))
+#: Validation-row kinds on the Model page: in the summary line, and on each row.
+KIND_TOTALS = {"prediction": N_("independent predictions"),
+               "calibration": N_("calibration targets"),
+               "by construction": N_("true by construction")}
+KIND_ROWS = {"prediction": N_("prediction"), "calibration": N_("calibration"),
+             "by construction": N_("by construction")}
 
 
 @cache
@@ -162,6 +169,34 @@ def _job_page(request: Request, kind: str, job_id: Id) -> HTMLResponse:
                       status=p.status)
     base = "analyses" if kind == "analysis" else "simulations"
     return render(request, "job.html", job=job, base=base)
+
+
+@router.get("/model", response_class=HTMLResponse)
+def model_page(request: Request) -> HTMLResponse:
+    from igfcirrhosis.web.api_model import parameter_rows, validation_document
+
+    t = translations(choose_language(request))
+    return render(request, "model.html", report=validation_document(),
+                  parameters=parameter_rows(),
+                  kind_totals={k: t.gettext(v) for k, v in KIND_TOTALS.items()},
+                  kind_rows={k: t.gettext(v) for k, v in KIND_ROWS.items()})
+
+
+@router.get("/model/notes", response_class=HTMLResponse)
+def model_notes_page(request: Request) -> HTMLResponse:
+    """MODEL.md (English only): why rows fail, structures tried, known limits."""
+    return render(request, "model_notes.html", notes=model_notes_html())
+
+
+@cache
+def model_notes_html() -> Markup:
+    """MODEL.md as HTML (CommonMark with tables; raw HTML in the file is escaped)."""
+    from markdown_it import MarkdownIt
+
+    from igfcirrhosis.model.parameters import data_dir
+
+    text = (data_dir() / "MODEL.md").read_text(encoding="utf-8")
+    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
 
 
 @router.get("/simulate", response_class=HTMLResponse)

@@ -73,6 +73,21 @@ class EvidenceOut(BaseModel):
     entries: list[dict[str, Any]]
 
 
+class ModelValidationOut(BaseModel):
+    """The ``igfc validate-model --json`` object."""
+
+    schema_version: str
+    observations: list[dict[str, Any]]
+    n_within: int
+    n_total: int
+    by_kind: dict[str, dict[str, int]]
+
+
+class ModelParametersOut(BaseModel):
+    count: int
+    parameters: list[dict[str, Any]]
+
+
 class SavedAssessmentOut(BaseModel):
     id: int
     patient: str
