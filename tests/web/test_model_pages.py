@@ -67,3 +67,4 @@ def test_model_notes_render_model_md_with_its_tables(client: httpx.Client) -> No
     assert html.count("<table>") == sum(1 for ln in text.splitlines() if ln.startswith("|---"))
     assert "<th>id</th>" in html and "Rows that still fail, and why" in html
     assert 'href="/model/notes"' in client.get("/model").text
+    assert 'href="/model"' in client.get("/simulate").text
