@@ -102,3 +102,13 @@ def test_hypoglycaemia_anchor_is_the_model_value_of_the_anchor_experiment(
     assert thr == pytest.approx(simulated["meca_free_2h_100"], rel=1e-9)
     baseline_free = 0.0095 * 26.1 * 7.649  # healthy free IGF-I, ng/mL
     assert thr > 2 * baseline_free
+
+
+def test_cli_validate_model_table_points_to_the_reasons_for_failing_rows() -> None:
+    res = CliRunner().invoke(app, ["validate-model"])
+    assert res.exit_code == 1
+    assert "observations within tolerance" in res.stdout
+    assert "Rows that still fail, and why" in res.stdout
+    from igfcirrhosis.model.parameters import data_dir
+
+    assert "### Rows that still fail, and why" in (data_dir() / "MODEL.md").read_text("utf-8")

@@ -162,6 +162,9 @@ def validate_model(
         n_ok = sum(bool(r["within"]) for r in rows)
         kinds = ", ".join(f"{k} {v['within']}/{v['total']}" for k, v in by_kind(rows).items())
         typer.echo(f"{n_ok}/{len(rows)} observations within tolerance ({kinds})")
+        if n_ok < len(rows):
+            typer.echo("Why rows fail: MODEL.md, 'Rows that still fail, and why' (shipped in "
+                       "igfcirrhosis/data/model/; the web app's /model/notes).")
     if not all(r["within"] for r in rows):
         raise typer.Exit(code=1)
 
