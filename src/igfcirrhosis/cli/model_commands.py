@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,6 +61,8 @@ def simulate(
             typer.echo(f"fitted {name} {p['estimate']:.3g} ({ci})")
         for warning in summary.get("fit", {}).get("warnings", []):
             typer.echo(f"warning: {warning}", err=True)
+        for caveat in summary["caveats"]:
+            typer.echo(f"caveat: {caveat}")
         typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
         return
     on_dask = (scheduler,) if dask or scheduler else None
@@ -123,12 +126,59 @@ def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,
     summary = trial_summary(sc, metrics, n, seed, sc.days)
     summary["files"] = write_trial(sc, metrics, out, plots)
     dump(summary, out / "summary.json")
-    for arm in summary["arms"]:
-        st = arm["statistics"]["igf1_restoration"]
-        typer.echo(f"{arm['name']}: IGF-I restoration median {st['median']} "
-                   f"(90% {st['p05']}-{st['p95']}); free IGF-I above threshold "
-                   f"{arm['fraction_free_igf1_above_threshold']['value']}")
+    _print_trial(summary)
     typer.echo(f"-> {out}")
+
+
+def _num(x: float, decimals: int | None = None) -> str:
+    """3 significant digits without exponent notation (or fixed ``decimals``)."""
+    if decimals is not None:
+        return f"{x + 0.0 if round(x, decimals) else 0.0:.{decimals}f}"
+    if x == 0 or abs(x) >= 100:
+        return f"{x:.0f}"
+    return f"{x:.{max(0, 2 - math.floor(math.log10(abs(x))))}f}"
+
+
+def _print_trial(summary: dict[str, Any]) -> None:
+    """One row per arm: median [5th, 95th percentile] over the virtual patients, units in the
+    headers, the hypoglycaemia proxy first (the question to ask of a dose before its benefit)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    def cell(st: dict[str, Any], scale: float = 1.0, decimals: int | None = None) -> str:
+        if st.get("median") is None:
+            return "n/a"
+        m, lo, hi = (_num(st[k] * scale, decimals) for k in ("median", "p05", "p95"))
+        return f"{m} [{lo}, {hi}]"
+
+    thr = summary["threshold_free_igf1"]
+    n = summary["n_patients"]
+    table = Table(title=f"Virtual trial: {n} patients, {summary['days']['value']:g} days; "
+                        "median [5th, 95th percentile]")
+    for col in ("arm", f"free IGF-I peak > {thr['value']:.3g} {thr['unit']}",
+                "free IGF-I peak, ng/mL", "IGF-I last day, ng/mL", "IGF-I, % of healthy",
+                "GH last day, ng/mL", "scar (ECM) change, %", "failed"):
+        table.add_column(col, overflow="fold")
+    for arm in summary["arms"]:
+        st = arm["statistics"]
+        frac = arm["fraction_free_igf1_above_threshold"]["value"]
+        ok = n - int(arm["n_failed"])
+        above = "n/a" if frac is None else f"{frac:.0%} ({round(frac * ok)}/{ok})"
+        table.add_row(arm["name"], above, cell(st["free_igf1_peak"]),
+                      cell(st["igf1_last_day"]), cell(st["igf1_restoration"], 100, 0),
+                      cell(st["gh_last_day"]), cell(st["ecm_change"], 100, 1),
+                      str(arm["n_failed"]))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    console.print(table)
+    d = summary["definitions"]
+    console.print(f"free IGF-I peak > threshold: {d['hypoglycaemia_proxy']}; threshold: "
+                  f"{summary['threshold_source']}.\nIGF-I, % of healthy: {d['igf1_restoration']}."
+                  f"\nscar change: {d['ecm_change']}.\nResearch use: model output, not a dosing "
+                  "recommendation.", highlight=False)
+    for caveat in summary["caveats"]:
+        console.print(f"caveat: {caveat}", highlight=False)
 
 
 def validate_model(

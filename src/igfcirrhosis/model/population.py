@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from igfcirrhosis.model import SCHEMA_VERSION, fast_dosing
+from igfcirrhosis.model.caveats import caveats
 from igfcirrhosis.model.engine import Dosing, IgfModel
 from igfcirrhosis.model.parameters import default_parameters
 from igfcirrhosis.model.patient import PRESET_NAMES, preset_cv
@@ -345,6 +346,7 @@ def trial_summary(scenario: Scenario, metrics: NDArray[np.float64], n: int, seed
         "threshold_free_igf1": qty(thr, "ng/mL"),
         "threshold_source": thr_source,
         "arms": arms_out,
+        "caveats": caveats(scenario),
     }
     if scenario.baseline_igf1_range is not None:
         acc = sample_population(scenario, n, seed)[2]  # the draw run_trial made (cached)

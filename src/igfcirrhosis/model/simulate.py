@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from igfcirrhosis.model import SCHEMA_VERSION
+from igfcirrhosis.model.caveats import caveats
 from igfcirrhosis.model.engine import IgfModel
 from igfcirrhosis.model.outputs import OUTPUTS, UNITS, columns_of, current, derive
 from igfcirrhosis.model.summary import dump, num, qty
@@ -114,6 +115,7 @@ def summarise(scenario: Scenario, traj: dict[str, np.ndarray], baseline: dict[st
             "peak_free_igf1": qty(float(free.max()), "ng/mL"),
         },
         "outputs": {o.name: {"unit": o.unit, "description": o.description} for o in OUTPUTS},
+        "caveats": caveats(scenario),
     }
     if scenario.fit is not None:
         doc["fit"] = scenario.fit

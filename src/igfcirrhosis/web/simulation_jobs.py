@@ -67,13 +67,15 @@ def scenario_from_toml(text: str) -> Any:
 
 
 def _fit_note(summary: dict[str, Any]) -> str:
-    """'; fitted liver_mass 0.59 (95 % 0.13-1.02), ...' for a measured patient, else ''."""
+    """'; fitted liver_mass 0.59 (95 % 0.13-1.02), ...' for a measured patient (and the fit's
+    warnings), then '.', then the summary's caveats (what the numbers are not validated for)."""
     fit = summary.get("fit", {})
     params = fit.get("parameters", {})
     return "".join(f"; fitted {name} {p['estimate']:.3g} (95 % {p['ci95'][0]:.3g}-"
                    f"{p['ci95'][1]:.3g})" if None not in p["ci95"]
                    else f"; fitted {name} {p['estimate']:.3g}" for name, p in params.items()
-                   ) + "".join(f"; warning: {w}" for w in fit.get("warnings", []))
+                   ) + "".join(f"; warning: {w}" for w in fit.get("warnings", [])) + "." + "".join(
+                       f" Caveat: {c}" for c in summary.get("caveats", []))
 
 
 def scenario_work(sc: Any, population: int, seed: int) -> Work:
@@ -86,7 +88,7 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
             progress(0.1, "simulating")
             summary = simulate_scenario(sc, out, plots=True)
             base = summary["baseline"]["igf1_total"]["value"]
-            return f"baseline total IGF-I {base} ng/mL" + _fit_note(summary)
+            return f"baseline total IGF-I {base:.3g} ng/mL" + _fit_note(summary)
         from igfcirrhosis.model.fitting import fit_scenario
         from igfcirrhosis.model.population import run_trial, trial_summary, write_trial
 
