@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from igfcirrhosis.web.analysis_jobs import analysis_available
 
@@ -93,12 +94,22 @@ def test_simulation_and_trial(client: httpx.Client) -> None:
     from igfcirrhosis.model.caveats import FIBROSIS, IGFBP3_ON_TREATMENT, REPEATED_LOW_IGFBP3
 
     assert summary["caveats"] == [FIBROSIS, REPEATED_LOW_IGFBP3, IGFBP3_ON_TREATMENT]
-    assert f"Caveat: {REPEATED_LOW_IGFBP3}" in job["message"]
+    assert "3 caveats (summary.json" in job["message"]
     r = client.post("/api/v1/simulations", json={"state": "child_pugh_b", "dose_ug_per_kg": 40,
                                                  "days": 2, "population": 6, "seed": 3})
     trial = wait(client, f"/api/v1/simulations/{r.json()['id']}")
     assert trial["status"] == "done", trial["message"]
     assert "trial.svg" in trial["files"]
+    page = client.get(f"/simulations/{job['id']}").text
+    assert 'id="patient-table"' in page and 'id="caveats"' in page
+    assert str(escape(REPEATED_LOW_IGFBP3)) in page
+    base = summary["baseline"]["igf1_total"]["value"]
+    assert f"{base:.3g} ng/mL" in page
+    page = client.get(f"/simulations/{trial['id']}").text
+    tsum = client.get(f"/api/v1/simulations/{trial['id']}/files/summary.json").json()
+    table = page[page.index('id="trial-table"'):page.index("</table>", page.index("trial-table"))]
+    assert table.count("<tr>") == 1 + len(tsum["arms"])
+    assert ">untreated<" in table and "[" in table
 
 
 def test_stored_cohort_is_fitted_row_by_row(client: httpx.Client) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -124,19 +123,11 @@ def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,
                 return
     out.mkdir(parents=True, exist_ok=True)
     summary = trial_summary(sc, metrics, n, seed, sc.days)
-    summary["files"] = write_trial(sc, metrics, out, plots)
+    summary["files"] = write_trial(sc, metrics, out, plots,
+                                   summary["threshold_free_igf1"]["value"])
     dump(summary, out / "summary.json")
     _print_trial(summary)
     typer.echo(f"-> {out}")
-
-
-def _num(x: float, decimals: int | None = None) -> str:
-    """3 significant digits without exponent notation (or fixed ``decimals``)."""
-    if decimals is not None:
-        return f"{x + 0.0 if round(x, decimals) else 0.0:.{decimals}f}"
-    if x == 0 or abs(x) >= 100:
-        return f"{x:.0f}"
-    return f"{x:.{max(0, 2 - math.floor(math.log10(abs(x))))}f}"
 
 
 def _print_trial(summary: dict[str, Any]) -> None:
@@ -145,29 +136,15 @@ def _print_trial(summary: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    def cell(st: dict[str, Any], scale: float = 1.0, decimals: int | None = None) -> str:
-        if st.get("median") is None:
-            return "n/a"
-        m, lo, hi = (_num(st[k] * scale, decimals) for k in ("median", "p05", "p95"))
-        return f"{m} [{lo}, {hi}]"
+    from igfcirrhosis.model.summary import TRIAL_COLUMNS, trial_rows
 
     thr = summary["threshold_free_igf1"]
-    n = summary["n_patients"]
-    table = Table(title=f"Virtual trial: {n} patients, {summary['days']['value']:g} days; "
-                        "median [5th, 95th percentile]")
-    for col in ("arm", f"free IGF-I peak > {thr['value']:.3g} {thr['unit']}",
-                "free IGF-I peak, ng/mL", "IGF-I last day, ng/mL", "IGF-I, % of healthy",
-                "GH last day, ng/mL", "scar (ECM) change, %", "failed"):
+    table = Table(title=f"Virtual trial: {summary['n_patients']} patients, "
+                        f"{summary['days']['value']:g} days; median [5th, 95th percentile]")
+    for col in ("arm", f"free IGF-I peak > {thr['value']:.3g} {thr['unit']}", *TRIAL_COLUMNS[1:]):
         table.add_column(col, overflow="fold")
-    for arm in summary["arms"]:
-        st = arm["statistics"]
-        frac = arm["fraction_free_igf1_above_threshold"]["value"]
-        ok = n - int(arm["n_failed"])
-        above = "n/a" if frac is None else f"{frac:.0%} ({round(frac * ok)}/{ok})"
-        table.add_row(arm["name"], above, cell(st["free_igf1_peak"]),
-                      cell(st["igf1_last_day"]), cell(st["igf1_restoration"], 100, 0),
-                      cell(st["gh_last_day"]), cell(st["ecm_change"], 100, 1),
-                      str(arm["n_failed"]))
+    for row in trial_rows(summary):
+        table.add_row(*row)
     console = Console()
     if not console.is_terminal:
         console = Console(width=150)

@@ -371,8 +371,9 @@ def arm_names(scenario: Scenario) -> Sequence[str]:
 
 
 def write_trial(scenario: Scenario, metrics: NDArray[np.float64], out_dir: Path,
-                plots: bool = True) -> dict[str, Any]:
-    """Per-patient metrics (Parquet) and a box plot of IGF-I restoration per arm."""
+                plots: bool = True, threshold: float | None = None) -> dict[str, Any]:
+    """Per-patient metrics (Parquet) and box plots per arm of the free IGF-I peak (with the
+    hypoglycaemia-proxy ``threshold``, ng/mL), IGF-I restoration and the scar change."""
     import pandas as pd
 
     rows = []
@@ -390,14 +391,28 @@ def write_trial(scenario: Scenario, metrics: NDArray[np.float64], out_dir: Path,
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
         names = [a.name for a in scenario.arms]
-        for ax, key in zip(axes, ("igf1_restoration", "ecm_change"), strict=True):
+        panels = [("free_igf1_peak", 1.0, "free IGF-I peak [ng/mL]"),
+                  ("igf1_restoration", 100.0, "total IGF-I, last day [% of healthy]"),
+                  ("ecm_change", 100.0, "scar (ECM) change [%]")]
+        fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+        for ax, (key, scale, label) in zip(axes, panels, strict=True):
             j = METRICS.index(key)
-            data = [metrics[:, a, j][np.isfinite(metrics[:, a, j])] for a in range(len(names))]
+            data = [scale * metrics[:, a, j][np.isfinite(metrics[:, a, j])]
+                    for a in range(len(names))]
             ax.boxplot(data, whis=(5, 95))
             ax.set_xticks(range(1, len(names) + 1), names, rotation=20, fontsize=7)
-            ax.set_ylabel(f"{key} [{METRIC_UNITS[key]}]")
+            ax.set_ylabel(label)
+            if key == "free_igf1_peak" and threshold is not None:
+                ax.axhline(threshold, color="tab:red", linestyle="--", linewidth=1,
+                           label=f"hypoglycaemia proxy {threshold:.3g} ng/mL")
+                ax.legend(fontsize=7, loc="best")
+            elif key == "igf1_restoration":
+                ax.axhline(100.0, color="tab:green", linestyle=":", linewidth=1,
+                           label="healthy reference")
+                ax.legend(fontsize=7, loc="best")
+        fig.suptitle(f"{scenario.name}: {metrics.shape[0]} virtual patients "
+                     "(box: quartiles; whiskers: 5th-95th percentile)", fontsize=9)
         fig.tight_layout()
         figs = [out_dir / "trial.png", out_dir / "trial.svg"]
         fig.savefig(figs[0], dpi=110, metadata={"Software": None})

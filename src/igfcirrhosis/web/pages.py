@@ -168,7 +168,25 @@ def _job_page(request: Request, kind: str, job_id: Id) -> HTMLResponse:
         return render(request, "message.html", title=str(job_id), message=p.detail,
                       status=p.status)
     base = "analyses" if kind == "analysis" else "simulations"
-    return render(request, "job.html", job=job, base=base)
+    return render(request, "job.html", job=job, base=base, **simulation_results(request, job))
+
+
+def simulation_results(request: Request, job: dict[str, Any]) -> dict[str, Any]:
+    """A finished simulation's summary.json as the page shows it: key numbers of one patient or
+    one row per arm of a virtual trial, and the caveats (nothing for other jobs)."""
+    if job["kind"] != "simulation" or "summary.json" not in job["files"]:
+        return {"summary": None}
+    from igfcirrhosis.model.summary import trial_rows
+    from igfcirrhosis.web.api_jobs import get_job
+    from igfcirrhosis.web.files import result_file
+    from igfcirrhosis.web.jobs import result_dir
+
+    root = result_dir(request.app.state.store, get_job(request, "simulation", job["id"]))
+    if root is None:
+        return {"summary": None}
+    summary = json.loads(result_file(root, "summary.json").read_text("utf-8"))
+    rows = trial_rows(summary) if summary.get("kind") == "virtual_trial" else []
+    return {"summary": summary, "trial_rows": rows}
 
 
 @router.get("/model", response_class=HTMLResponse)

@@ -68,14 +68,16 @@ def scenario_from_toml(text: str) -> Any:
 
 def _fit_note(summary: dict[str, Any]) -> str:
     """'; fitted liver_mass 0.59 (95 % 0.13-1.02), ...' for a measured patient (and the fit's
-    warnings), then '.', then the summary's caveats (what the numbers are not validated for)."""
+    warnings), then how many caveats the summary carries (what the numbers are not validated
+    for; listed on the job page)."""
     fit = summary.get("fit", {})
     params = fit.get("parameters", {})
     return "".join(f"; fitted {name} {p['estimate']:.3g} (95 % {p['ci95'][0]:.3g}-"
                    f"{p['ci95'][1]:.3g})" if None not in p["ci95"]
                    else f"; fitted {name} {p['estimate']:.3g}" for name, p in params.items()
-                   ) + "".join(f"; warning: {w}" for w in fit.get("warnings", [])) + "." + "".join(
-                       f" Caveat: {c}" for c in summary.get("caveats", []))
+                   ) + "".join(f"; warning: {w}" for w in fit.get("warnings", [])) + "".join(
+                       f"; {n} caveat{'s' if n > 1 else ''} (summary.json, and on this run's page)"
+                       for n in [len(summary.get("caveats", []))] if n)
 
 
 def scenario_work(sc: Any, population: int, seed: int) -> Work:
@@ -103,7 +105,8 @@ def scenario_work(sc: Any, population: int, seed: int) -> Work:
 
         metrics = run_trial(fitted, population, seed, workers=1, progress=advance)
         summary = trial_summary(fitted, metrics, population, seed, fitted.days)
-        summary["files"] = write_trial(fitted, metrics, out, True)
+        summary["files"] = write_trial(fitted, metrics, out, True,
+                                       summary["threshold_free_igf1"]["value"])
         dump(summary, out / "summary.json")
         return f"virtual trial of {population} patients, {len(sc.arms)} arms" + _fit_note(summary)
 
