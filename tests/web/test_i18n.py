@@ -25,7 +25,19 @@ def test_every_string_on_every_page_has_a_chinese_translation() -> None:
 def test_placeholders_survive_translation() -> None:
     zh = translations("zh")
     for m in required_msgids():
-        assert set(re.findall(r"%\(\w+\)s", m)) == set(re.findall(r"%\(\w+\)s", zh.gettext(m)))
+        assert (sorted(re.findall(r"%\(\w+\)[sd]|%%", m))
+                == sorted(re.findall(r"%\(\w+\)[sd]|%%", zh.gettext(m)))), m
+
+
+def test_the_catalog_has_no_stale_translations() -> None:
+    from babel.messages.pofile import read_po
+
+    from igfcirrhosis.web.i18n_extract import WEB
+
+    po = WEB / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        ids = {m.id for m in read_po(fh, locale="zh_CN") if m.id}
+    assert ids - required_msgids() == set(), "run python -m igfcirrhosis.web.i18n_extract"
 
 
 def test_language_is_chosen_by_cookie_and_remembered(live: Live) -> None:
