@@ -221,3 +221,23 @@ def test_bad_scenario_files_are_422(client: httpx.Client, text: str, needle: str
                     headers={"content-type": "text/plain"})
     assert r.status_code == 422
     assert needle in r.json()["detail"]
+
+
+def test_pages_of_runs_stored_by_older_versions_still_open(client: httpx.Client,
+                                                           data_dir: Any) -> None:
+    """A summary.json without caveats (before 2026-12-04), or with keys missing, still gives a
+    page: the results section is shown from what is there, or left out; the files stay listed."""
+    r = client.post("/api/v1/simulations", json={"state": "healthy", "dose_ug_per_kg": 0,
+                                                 "days": 1})
+    job = wait(client, f"/api/v1/simulations/{r.json()['id']}")
+    path = data_dir / "results" / f"job-{job['id']}" / "summary.json"
+    doc = json.loads(path.read_text("utf-8"))
+    del doc["caveats"]
+    path.write_text(json.dumps(doc), "utf-8")
+    page = client.get(f"/simulations/{job['id']}")
+    assert page.status_code == 200 and 'id="patient-table"' in page.text
+    del doc["peaks"]
+    path.write_text(json.dumps(doc), "utf-8")
+    page = client.get(f"/simulations/{job['id']}")
+    assert page.status_code == 200 and 'id="patient-table"' not in page.text
+    assert "summary.json" in page.text

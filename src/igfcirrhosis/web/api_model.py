@@ -7,6 +7,7 @@ its parameters are packaged, so the answer cannot change while the server runs).
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import asdict
 from typing import Any
@@ -29,7 +30,7 @@ def validation_document() -> dict[str, Any]:
             from igfcirrhosis.model.validation import validation_report, validation_table
 
             _REPORT.update(validation_report(validation_table()))
-        return _REPORT
+        return copy.deepcopy(_REPORT)
 
 
 def parameter_rows() -> list[dict[str, Any]]:

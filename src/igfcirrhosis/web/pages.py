@@ -185,8 +185,15 @@ def simulation_results(request: Request, job: dict[str, Any]) -> dict[str, Any]:
     if root is None:
         return {"summary": None}
     summary = json.loads(result_file(root, "summary.json").read_text("utf-8"))
-    rows = trial_rows(summary) if summary.get("kind") == "virtual_trial" else []
-    return {"summary": summary, "trial_rows": rows}
+    summary.setdefault("caveats", [])  # runs stored before summaries carried caveats
+    try:
+        if summary.get("kind") == "virtual_trial":
+            return {"summary": summary, "trial_rows": trial_rows(summary)}
+        for key in ("baseline", "last_day_mean", "peaks", "hypoglycaemia_proxy", "target_range"):
+            summary[key]
+    except (KeyError, TypeError):  # an older or foreign summary: the files are still listed
+        return {"summary": None}
+    return {"summary": summary, "trial_rows": []}
 
 
 @router.get("/model", response_class=HTMLResponse)
