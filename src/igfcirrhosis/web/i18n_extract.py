@@ -45,8 +45,8 @@ def update_po() -> list[str]:
     for msgid in sorted(required):
         if msgid not in cat:
             cat.add(msgid, "")
-    for msgid in [m.id for m in cat if m.id and m.id not in required]:
-        cat.delete(msgid)  # no longer on any page: a stale translation would only mislead
+    for stale in [m.id for m in cat if m.id and m.id not in required]:
+        cat.delete(stale)  # no longer on any page: a stale translation would only mislead
     with po.open("wb") as fh:
         write_po(fh, cat, width=100, omit_header=False, sort_output=True)
     return sorted(str(m.id) for m in cat if m.id and not m.string)
