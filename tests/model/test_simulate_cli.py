@@ -142,6 +142,8 @@ def test_example_presets_run_at_their_calibrated_baseline(tmp_path: Path, name: 
     assert base == pytest.approx(igf1, rel=5e-3)
     # untreated: the trajectory stays at the baseline steady state
     assert summary["end"]["igf1_total"]["value"] == pytest.approx(base, rel=1e-4)
+    assert f"total IGF-I at baseline {base:.3g} ng/mL" in res.stdout
+    assert summary["caveats"] and all(f"caveat: {c}" in res.stdout for c in summary["caveats"])
 
 
 def test_model_molar_ratio_is_the_one_igfc_assess_reports(model: IgfModel) -> None:

@@ -62,7 +62,8 @@ def simulate(
             typer.echo(f"warning: {warning}", err=True)
         for caveat in summary["caveats"]:
             typer.echo(f"caveat: {caveat}")
-        typer.echo(f"{sc.name}: baseline IGF-I {base} ng/mL, peak {peak} ng/mL -> {out}")
+        typer.echo(f"{sc.name}: total IGF-I at baseline {_g(base)} ng/mL, peak {_g(peak)} "
+                   f"ng/mL -> {out}")
         return
     on_dask = (scheduler,) if dask or scheduler else None
     if sc.measured is not None:
