@@ -68,3 +68,18 @@ def test_model_notes_render_model_md_with_its_tables(client: httpx.Client) -> No
     assert "<th>id</th>" in html and "Rows that still fail, and why" in html
     assert 'href="/model/notes"' in client.get("/model").text
     assert 'href="/model"' in client.get("/simulate").text
+
+
+def test_checks_api_and_page_show_every_check(client: httpx.Client) -> None:
+    from igfcirrhosis.model.checks import checks_table, load_checks
+
+    doc = client.get("/api/v1/model/checks").json()
+    assert doc["count"] == len(load_checks()) == len(doc["checks"])
+    assert doc["checks"] == checks_table()
+    html = client.get("/model").text
+    section = html[html.index('id="checks-table"'):html.index('id="parameter-table"')]
+    for c in doc["checks"]:
+        assert f"<code>{c['id']}</code>" in section
+    assert "no pass/fail" in html
+    zh = client.get("/model", headers={"accept-language": "zh-CN"}).text
+    assert "验证表之外的核对" in zh

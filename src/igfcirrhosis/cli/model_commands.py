@@ -134,7 +134,6 @@ def _trial(sc: Any, out: Path, n: int, seed: int, workers: int, plots: bool,
 def _print_trial(summary: dict[str, Any]) -> None:
     """One row per arm: median [5th, 95th percentile] over the virtual patients, units in the
     headers, the hypoglycaemia proxy first (the question to ask of a dose before its benefit)."""
-    from rich.console import Console
     from rich.table import Table
 
     from igfcirrhosis.model.summary import TRIAL_COLUMNS, trial_rows
@@ -146,9 +145,7 @@ def _print_trial(summary: dict[str, Any]) -> None:
         table.add_column(col, overflow="fold")
     for row in trial_rows(summary):
         table.add_row(*row)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=150)
+    console = _console()
     console.print(table)
     d = summary["definitions"]
     console.print(f"free IGF-I peak > threshold: {d['hypoglycaemia_proxy']}; threshold: "
@@ -161,6 +158,9 @@ def _print_trial(summary: dict[str, Any]) -> None:
 
 def validate_model(
     as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+    checks: Annotated[bool, typer.Option(
+        "--checks", help="Also show the checks outside the table: published experiments the "
+        "model was not tuned on, model next to published (no pass/fail).")] = False,
 ) -> None:
     """Compare the model with published observations; exit 1 if any is outside tolerance.
 
@@ -171,8 +171,16 @@ def validate_model(
     from igfcirrhosis.model.validation import by_kind, validation_report, validation_table
 
     rows = validation_table()
+    extra: list[dict[str, Any]] = []
+    if checks:
+        from igfcirrhosis.model.checks import checks_table
+
+        extra = checks_table()
     if as_json:
-        typer.echo(json.dumps(validation_report(rows), indent=2, allow_nan=False))
+        report = validation_report(rows)
+        if checks:
+            report["checks"] = extra
+        typer.echo(json.dumps(report, indent=2, allow_nan=False))
     else:
         from rich.console import Console
         from rich.table import Table
@@ -193,8 +201,33 @@ def validate_model(
         if n_ok < len(rows):
             typer.echo("Why rows fail: MODEL.md, 'Rows that still fail, and why' (shipped in "
                        "igfcirrhosis/data/model/; the web app's /model/notes).")
+        if checks:
+            _print_checks(extra)
     if not all(r["within"] for r in rows):
         raise typer.Exit(code=1)
+
+
+def _console() -> Any:
+    """A rich console; 150 columns wide when not a terminal (pipes, CI logs)."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=150)
+
+
+def _print_checks(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Checks outside the table (not tuned on; no pass/fail)")
+    for col in ("id", "model", "published", "unit", "model/published", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), f"{r['simulated']:.3g}", str(r["published_text"]),
+                      str(r["unit"]), "-" if r["ratio"] is None else f"{r['ratio']:.2f}",
+                      str(r["source"]))
+    _console().print(table)
+    typer.echo("How each check is simulated: the method column of checks.tsv "
+               "(igfc validate-model --checks --json), and MODEL.md.")
 
 
 def export_sbml(

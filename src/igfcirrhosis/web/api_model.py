@@ -1,8 +1,10 @@
 """``GET /api/v1/model/validation`` (the ``igfc validate-model --json`` document),
-``/api/v1/model/parameters`` (the parameter table) and ``/api/v1/model/sbml`` (SBML Level 3).
+``/api/v1/model/checks`` (the checks outside the table), ``/api/v1/model/parameters`` (the
+parameter table) and ``/api/v1/model/sbml`` (SBML Level 3).
 
-The validation table is computed once per process (about a second of simulation; the model and
-its parameters are packaged, so the answer cannot change while the server runs).
+The validation table and the checks are computed once per process (about a second of
+simulation each; the model and its parameters are packaged, so the answer cannot change while
+the server runs).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from igfcirrhosis.web.problems import PROBLEM_RESPONSES
-from igfcirrhosis.web.schemas import ModelParametersOut, ModelValidationOut
+from igfcirrhosis.web.schemas import ModelChecksOut, ModelParametersOut, ModelValidationOut
 
 router = APIRouter(prefix="/api/v1/model", tags=["model"])
 _LOCK = threading.Lock()
 _REPORT: dict[str, Any] = {}
+_CHECKS: list[dict[str, Any]] = []
 
 
 def validation_document() -> dict[str, Any]:
@@ -31,6 +34,17 @@ def validation_document() -> dict[str, Any]:
 
             _REPORT.update(validation_report(validation_table()))
         return copy.deepcopy(_REPORT)
+
+
+def checks_rows() -> list[dict[str, Any]]:
+    """The checks outside the validation table (``igfc validate-model --checks``), computed on
+    first use."""
+    with _LOCK:
+        if not _CHECKS:
+            from igfcirrhosis.model.checks import checks_table
+
+            _CHECKS.extend(checks_table())
+        return copy.deepcopy(_CHECKS)
 
 
 def parameter_rows() -> list[dict[str, Any]]:
@@ -46,6 +60,15 @@ def get_validation() -> dict[str, Any]:
     and whether the row is an independent prediction, a calibration target or true by
     construction (the ``igfc validate-model --json`` object)."""
     return validation_document()
+
+
+@router.get("/checks", response_model=ModelChecksOut, responses=PROBLEM_RESPONSES)
+def get_checks() -> dict[str, Any]:
+    """Published experiments the model was not tuned on (GH and GH-receptor deficiency,
+    repeated dosing, iv pharmacokinetics, Guler's infusion and tracer): model next to published
+    with the ratio, no tolerance and no pass/fail (checks.tsv)."""
+    rows = checks_rows()
+    return {"count": len(rows), "checks": rows}
 
 
 @router.get("/parameters", response_model=ModelParametersOut, responses=PROBLEM_RESPONSES)

@@ -198,11 +198,11 @@ def simulation_results(request: Request, job: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/model", response_class=HTMLResponse)
 def model_page(request: Request) -> HTMLResponse:
-    from igfcirrhosis.web.api_model import parameter_rows, validation_document
+    from igfcirrhosis.web.api_model import checks_rows, parameter_rows, validation_document
 
     t = translations(choose_language(request))
     return render(request, "model.html", report=validation_document(),
-                  parameters=parameter_rows(),
+                  checks=checks_rows(), parameters=parameter_rows(),
                   kind_totals={k: t.gettext(v) for k, v in KIND_TOTALS.items()},
                   kind_rows={k: t.gettext(v) for k, v in KIND_ROWS.items()})
 

@@ -83,6 +83,13 @@ class ModelValidationOut(BaseModel):
     by_kind: dict[str, dict[str, int]]
 
 
+class ModelChecksOut(BaseModel):
+    """``igfc validate-model --checks``: model next to published, no tolerance."""
+
+    count: int
+    checks: list[dict[str, Any]]
+
+
 class ModelParametersOut(BaseModel):
     count: int
     parameters: list[dict[str, Any]]
