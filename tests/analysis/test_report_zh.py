@@ -281,3 +281,23 @@ def test_cli_language_overrides_the_plan(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     assert "--language" in bad.output and "fr" in bad.output
     assert not (tmp_path / "x").exists()  # refused before anything runs
+
+
+def test_a_cjk_font_installed_after_matplotlib_cached_its_font_list_is_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report tells users to install a CJK font and run again: that must work even though
+    matplotlib keeps the font list it cached before the font was installed."""
+    from matplotlib import font_manager
+
+    figures.cjk_font.cache_clear()
+    on_disk = figures.cjk_font()
+    figures.cjk_font.cache_clear()
+    if on_disk is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk or fonts-droid-fallback)")
+    stale = [f for f in font_manager.fontManager.ttflist if f.name not in figures.CJK_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    try:
+        assert figures.cjk_font() == on_disk
+        assert on_disk in {f.name for f in font_manager.fontManager.ttflist}
+    finally:
+        figures.cjk_font.cache_clear()

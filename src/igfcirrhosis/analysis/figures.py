@@ -86,7 +86,26 @@ def cjk_font() -> str | None:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    found = next((name for name in CJK_FONTS if name in installed), None)
+    if found is None:
+        # matplotlib caches its font list (~/.cache/matplotlib): a font installed after the
+        # cache was written is missing from it, so look at the system's font files once.
+        found = _add_uncached_cjk_fonts(font_manager)
+    return found
+
+
+def _add_uncached_cjk_fonts(font_manager: Any) -> str | None:
+    """Register system CJK font files missing from matplotlib's cached list; the best name."""
+    added: set[str] = set()
+    for path in font_manager.findSystemFonts():
+        try:
+            name = font_manager.get_font(path).family_name
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if name in CJK_FONTS:
+            font_manager.fontManager.addfont(path)
+            added.add(name)
+    return next((name for name in CJK_FONTS if name in added), None)
 
 
 def figure_label(label: str, language: str = "en") -> str:
