@@ -128,6 +128,21 @@ def _grahnen_iv(m: IgfModel) -> dict[str, float]:
     return out
 
 
+def _frystyk_free(m: IgfModel) -> dict[str, float]:
+    """Frystyk's infusion as in the validation row (9 ug/kg/h for 75 min as 5-min boluses,
+    ka 60/h); CL = dose / AUC of free IGF-I above baseline (to 12 h), V = CL / lambda_z with
+    lambda_z from the 5-45 min fit after the stop."""
+    m.equilibrate({**_healthy(), "ka": 60.0})
+    base = float(m.rr["I"])
+    stop = 75.0 / 60.0
+    t = np.concatenate([np.linspace(0.0, stop + 1.0, 2 * 60 * 4 + 1)[:-1],
+                        np.linspace(stop + 1.0, 12.0, 1291)])
+    y = m.simulate([Dosing("mecasermin", 0.75, 5.0 / 60.0, 0.0, stop - 1e-3)], t, ["I"])[:, 1]
+    cl = 9.0 * stop / (float(np.trapezoid(y - base, t)) * IGF1_KDA)
+    thalf = _excess_half_life(t, y, base, stop + 5 / 60, stop + 45 / 60)
+    return {"frystyk_free_cl": cl, "frystyk_free_v": cl * thalf / np.log(2)}
+
+
 def _ghrd_week(m: IgfModel) -> dict[str, float]:
     ghrd = {**_healthy(), "ghr": 0.0}
     t = np.linspace(0.0, 168.0, 168 * 4 + 1)
@@ -180,7 +195,7 @@ def _camacho(m: IgfModel) -> dict[str, float]:
 
 
 EXPERIMENTS: tuple[Callable[[IgfModel], dict[str, float]], ...] = (
-    _guler_infusion, _guler_column, _grahnen_iv, _ghrd_week, _healthy_week, _thoren, _camacho)
+    _guler_infusion, _guler_column, _frystyk_free, _grahnen_iv, _ghrd_week, _healthy_week, _thoren, _camacho)
 
 
 def simulate_checks(model: IgfModel | None = None) -> dict[str, float]:
