@@ -140,7 +140,15 @@ def _frystyk_free(m: IgfModel) -> dict[str, float]:
     y = m.simulate([Dosing("mecasermin", 0.75, 5.0 / 60.0, 0.0, stop - 1e-3)], t, ["I"])[:, 1]
     cl = 9.0 * stop / (float(np.trapezoid(y - base, t)) * IGF1_KDA)
     thalf = _excess_half_life(t, y, base, stop + 5 / 60, stop + 45 / 60)
-    return {"frystyk_free_cl": cl, "frystyk_free_v": cl * thalf / np.log(2)}
+    out = {"frystyk_free_cl": cl, "frystyk_free_v": cl * thalf / np.log(2)}
+    for label, rate in (("high", 9.0), ("low", 1.5)):
+        m.equilibrate({**_healthy(), "ka": 60.0})
+        b = m.simulate([], np.array([0.0, 1e-6]), ["I", "IGF1_total"])[0, 1:]
+        end = m.simulate([Dosing("mecasermin", rate / 12.0, 5.0 / 60.0, 0.0, stop - 1e-3)],
+                         np.array([0.0, stop]), ["I", "IGF1_total"])[-1, 1:]
+        out[f"frystyk_{label}_free_x"] = float(end[0] / b[0])
+        out[f"frystyk_{label}_total_x"] = float(end[1] / b[1])
+    return out
 
 
 def _ghrd_week(m: IgfModel) -> dict[str, float]:
