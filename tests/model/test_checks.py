@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -24,6 +25,7 @@ from igfcirrhosis.model.engine import IgfModel
 from igfcirrhosis.model.parameters import data_dir
 from igfcirrhosis.model.patient import preset
 from igfcirrhosis.model.tracer import TRACER_SPECIES, label_half_life, tracer_matrix
+from igfcirrhosis.model.validation import load_observations
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +93,18 @@ def test_cli_checks_table_and_json() -> None:
     assert [c["id"] for c in doc["checks"]] == [c.id for c in load_checks()]
     plain = json.loads(CliRunner().invoke(app, ["validate-model", "--json"]).stdout)
     assert "checks" not in plain
+
+
+def test_cli_plot_writes_the_figure_and_refuses_other_formats(tmp_path: Path) -> None:
+    out = tmp_path / "figs" / "validation.svg"
+    res = CliRunner().invoke(app, ["validate-model", "--checks", "--plot", str(out)])
+    assert res.exit_code == 1 and f"figure: {out}" in res.stdout
+    svg = out.read_text(encoding="utf-8")
+    assert "Checks outside the table" in svg and "Validation table: " in svg
+    res = CliRunner().invoke(app, ["validate-model", "--json", "--plot",
+                                   str(tmp_path / "v.png")])
+    assert json.loads(res.stdout)["n_total"] == len(load_observations())  # stdout stays JSON
+    assert (tmp_path / "v.png").read_bytes()[:4] == b"\x89PNG"
+    res = CliRunner().invoke(app, ["validate-model", "--plot", str(tmp_path / "v.pdf")])
+    assert res.exit_code == 2 and "expected a .png or .svg file" in res.stderr
+    assert not (tmp_path / "v.pdf").exists()

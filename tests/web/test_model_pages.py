@@ -83,3 +83,17 @@ def test_checks_api_and_page_show_every_check(client: httpx.Client) -> None:
     assert "no pass/fail" in html
     zh = client.get("/model", headers={"accept-language": "zh-CN"}).text
     assert "验证表之外的核对" in zh
+
+
+def test_model_page_shows_the_validation_figure(client: httpx.Client) -> None:
+    r = client.get("/api/v1/model/figure.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    doc = client.get("/api/v1/model/validation").json()
+    assert f"{doc['n_within']} of {doc['n_total']} within tolerance" in r.text
+    assert r.content == client.get("/api/v1/model/figure.svg").content  # drawn once
+    html = client.get("/model").text
+    assert '<img src="/api/v1/model/figure.svg"' in html
+    zh = client.get("/model", headers={"accept-language": "zh-CN"}).text
+    fig = zh[zh.index('id="validation-figure"'):zh.index("</figure>", zh.index(
+        'id="validation-figure"'))]
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", re.sub(r'"[^"]*\.svg"', "", fig))

@@ -161,6 +161,9 @@ def validate_model(
     checks: Annotated[bool, typer.Option(
         "--checks", help="Also show the checks outside the table: published experiments the "
         "model was not tuned on, model next to published (no pass/fail).")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Also draw the table (and with --checks the checks) to this PNG or SVG "
+        "file.")] = None,
 ) -> None:
     """Compare the model with published observations; exit 1 if any is outside tolerance.
 
@@ -170,6 +173,8 @@ def validate_model(
 
     from igfcirrhosis.model.validation import by_kind, validation_report, validation_table
 
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        _fail(f"--plot {plot}: expected a .png or .svg file")
     rows = validation_table()
     extra: list[dict[str, Any]] = []
     if checks:
@@ -203,6 +208,11 @@ def validate_model(
                        "igfcirrhosis/data/model/; the web app's /model/notes).")
         if checks:
             _print_checks(extra)
+    if plot is not None:
+        from igfcirrhosis.model.validation_plot import save_validation_figure, validation_figure
+
+        save_validation_figure(validation_figure(rows, extra or None), plot)
+        typer.echo(f"figure: {plot}", err=as_json)
     if not all(r["within"] for r in rows):
         raise typer.Exit(code=1)
 

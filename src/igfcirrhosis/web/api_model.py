@@ -1,5 +1,6 @@
 """``GET /api/v1/model/validation`` (the ``igfc validate-model --json`` document),
-``/api/v1/model/checks`` (the checks outside the table), ``/api/v1/model/parameters`` (the
+``/api/v1/model/checks`` (the checks outside the table), ``/api/v1/model/figure.svg`` (both
+drawn), ``/api/v1/model/parameters`` (the
 parameter table) and ``/api/v1/model/sbml`` (SBML Level 3).
 
 The validation table and the checks are computed once per process (about a second of
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/api/v1/model", tags=["model"])
 _LOCK = threading.Lock()
 _REPORT: dict[str, Any] = {}
 _CHECKS: list[dict[str, Any]] = []
+_FIGURE: list[bytes] = []
 
 
 def validation_document() -> dict[str, Any]:
@@ -45,6 +47,23 @@ def checks_rows() -> list[dict[str, Any]]:
 
             _CHECKS.extend(checks_table())
         return copy.deepcopy(_CHECKS)
+
+
+def validation_svg() -> bytes:
+    """The validation table and the checks drawn as SVG (``igfc validate-model --checks --plot
+    F.svg``), drawn on first use."""
+    report, checks = validation_document(), checks_rows()
+    with _LOCK:
+        if not _FIGURE:
+            import io
+
+            from igfcirrhosis.model.validation_plot import validation_figure
+
+            buf = io.BytesIO()
+            validation_figure(report["observations"], checks).savefig(
+                buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+            _FIGURE.append(buf.getvalue())
+        return _FIGURE[0]
 
 
 def parameter_rows() -> list[dict[str, Any]]:
@@ -69,6 +88,14 @@ def get_checks() -> dict[str, Any]:
     with the ratio, no tolerance and no pass/fail (checks.tsv)."""
     rows = checks_rows()
     return {"count": len(rows), "checks": rows}
+
+
+@router.get("/figure.svg",
+            responses={200: {"content": {"image/svg+xml": {}}}, **PROBLEM_RESPONSES})
+def get_figure() -> Response:
+    """The validation table on each row's tolerance scale (0 = lower bound, 1 = upper) and the
+    checks as model / published on a log scale, as SVG (the web Model page shows it)."""
+    return Response(validation_svg(), media_type="image/svg+xml")
 
 
 @router.get("/parameters", response_model=ModelParametersOut, responses=PROBLEM_RESPONSES)
