@@ -11,7 +11,6 @@ Units: IGF-I and IGF-II in ng/mL, clearance in L/h/kg, volumes in L/kg, times as
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -19,7 +18,7 @@ import numpy as np
 from scipy.linalg import expm
 
 from igfcirrhosis.model.engine import Dosing, IgfModel
-from igfcirrhosis.model.parameters import data_dir
+from igfcirrhosis.model.parameters import packaged_table
 from igfcirrhosis.model.patient import preset
 from igfcirrhosis.model.tracer import TRACER_SPECIES, tracer_matrix
 from igfcirrhosis.model.units import IGF1_KDA, IGF2_KDA
@@ -45,8 +44,7 @@ class Check:
 
 def load_checks() -> list[Check]:
     """The packaged table of checks outside the validation table."""
-    with (data_dir() / "checks.tsv").open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = packaged_table("checks.tsv")
     text = ("id", "group", "quantity", "unit", "published_text", "source", "method")
     return [Check(**{k: r[k] for k in text}, published=float(r["published"])) for r in rows]
 

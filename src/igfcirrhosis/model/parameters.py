@@ -37,6 +37,12 @@ def data_dir() -> Path:
     return Path(str(resources.files("igfcirrhosis") / "data" / "model"))
 
 
+def packaged_table(name: str) -> list[dict[str, str]]:
+    """The rows of a packaged TSV file in :func:`data_dir` (its header line gives the keys)."""
+    with (data_dir() / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
 def read_parameters(path: Path) -> dict[str, Parameter]:
     """Read and check a parameter TSV; raises ValueError naming the row and column."""
     out: dict[str, Parameter] = {}

@@ -7,7 +7,6 @@ independent prediction, a calibration target, or true by construction of the hea
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -16,7 +15,7 @@ import numpy as np
 from igfcirrhosis.model import SCHEMA_VERSION
 from igfcirrhosis.model.engine import Dosing, IgfModel
 from igfcirrhosis.model.outputs import current
-from igfcirrhosis.model.parameters import data_dir
+from igfcirrhosis.model.parameters import packaged_table
 from igfcirrhosis.model.patient import preset
 from igfcirrhosis.model.tracer import label_half_life, tracer_matrix
 from igfcirrhosis.model.units import IGF1_KDA
@@ -40,8 +39,7 @@ class Observation:
 
 def load_observations() -> list[Observation]:
     """The packaged observation table."""
-    with (data_dir() / "observations.tsv").open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = packaged_table("observations.tsv")
     text = ("id", "quantity", "unit", "expected", "source", "status", "kind", "method")
     return [Observation(**{k: r[k] for k in text}, lower=float(r["lower"]),
                         upper=float(r["upper"])) for r in rows]
