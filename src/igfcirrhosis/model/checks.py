@@ -61,12 +61,33 @@ def _excess_half_life(t: np.ndarray, y: np.ndarray, base: float, a: float, b: fl
 
 
 def _guler_infusion(m: IgfModel) -> dict[str, float]:
+    m.equilibrate(_healthy())
+    d_t, d_b = column_shares({s: float(m.rr[s]) for s in TRACER_SPECIES})
     m.equilibrate({**_healthy(), "ka": 60.0})
     b1, b2 = float(m.rr["IGF1_total"]), float(m.rr["IGF2_total"])
     r = m.simulate([Dosing("mecasermin", 5.0, 0.25, 0.0, 144.0)], np.array([0.0, 144.0]),
                    ["IGF1_total", "IGF2_total"])
+    igf1, igf2 = column_reading(m, d_t, d_b)
+    total1 = sum(igf1.values())
     return {"guler_infusion_igf1_x": float(r[-1, 1]) / b1,
-            "guler_infusion_igf2_change": 100 * (float(r[-1, 2]) / b2 - 1)}
+            "guler_infusion_igf2_change": 100 * (float(r[-1, 2]) / b2 - 1),
+            **{f"guler_infusion_igf1_{k}_share": 100 * v / total1 for k, v in igf1.items()},
+            **{f"guler_infusion_igf2_{k}": v for k, v in igf2.items() if k != "free"}}
+
+
+def column_reading(m: IgfModel, d_t: float, d_b: float
+                   ) -> tuple[dict[str, float], dict[str, float]]:
+    """IGF-I and IGF-II (ng/mL) in the 200-kD, 50-kD and free fractions of Guler's neutral
+    column at the model's current state (shares d_t, d_b from :func:`column_shares`, applied
+    to IGF-II complexes alike)."""
+    x = {s: float(m.rr[s]) for s in ("I", "IB", "IBA", "IO", "J", "JB", "JBA")}
+    out = []
+    for free, binary, ternary, kda in (("I", x["IB"] + x["IO"], "IBA", IGF1_KDA),
+                                       ("J", x["JB"], "JBA", IGF2_KDA)):
+        fifty = binary + d_t * x[ternary]
+        out.append({"200kd": (1 - d_t) * x[ternary] * kda, "50kd": (1 - d_b) * fifty * kda,
+                    "free": (x[free] + d_b * fifty) * kda})
+    return out[0], out[1]
 
 
 def column_shares(fractions: dict[str, float]) -> tuple[float, float]:
@@ -107,8 +128,10 @@ def guler_column_half_lives(m: IgfModel, d_t: float, d_b: float) -> tuple[float,
 def _guler_column(m: IgfModel) -> dict[str, float]:
     m.equilibrate(_healthy())
     d_t, d_b = column_shares({s: float(m.rr[s]) for s in TRACER_SPECIES})
+    _, igf2 = column_reading(m, d_t, d_b)
     free, fifty = guler_column_half_lives(m, d_t, d_b)
-    return {"guler_column_free_thalf": free, "guler_column_50kd_thalf": fifty}
+    return {"guler_column_free_thalf": free, "guler_column_50kd_thalf": fifty,
+            **{f"guler_column_igf2_{k}": v for k, v in igf2.items()}}
 
 
 def _grahnen_iv(m: IgfModel) -> dict[str, float]:
