@@ -156,3 +156,22 @@ def test_model_molar_ratio_is_the_one_igfc_assess_reports(model: IgfModel) -> No
     c = current(model.rr)
     expected = float(igf1_igfbp3_molar_ratio(c["igf1_total"], c["igfbp3_total"]))
     assert c["igf1_igfbp3_molar_ratio"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("args", [
+    ["simulate", str(SCEN / "healthy.toml"), "-o", "{file}"],
+    ["simulate", str(SCEN / "healthy.toml"), "-o", "{file}/sub"],
+    ["export-sbml", "-o", "{file}/model.xml"],
+    ["validate-model", "--plot", "{file}/validation.svg"],
+])
+def test_unwritable_outputs_get_a_one_line_error(tmp_path: Path, args: list[str]) -> None:
+    """An output path under a regular file cannot be created: exit 2, the option and path
+    named, no traceback, and nothing simulated into a half-made directory."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    res = runner.invoke(app, [a.replace("{file}", str(blocker)) for a in args])
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    line = res.stderr.strip()
+    assert line.startswith("error: ") and str(blocker) in line and "\n" not in line
+    assert blocker.read_text() == "not a directory"

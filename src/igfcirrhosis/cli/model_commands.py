@@ -48,6 +48,7 @@ def simulate(
     except ScenarioError as exc:
         _fail(str(exc))
         return
+    _output_dir(out)
     if population is None:
         from igfcirrhosis.model.simulate import simulate_scenario
 
@@ -75,6 +76,16 @@ def simulate(
         for warning in (sc.fit or {}).get("warnings", []):
             typer.echo(f"warning: {warning}", err=True)
     _trial(sc, out, population, seed if seed is not None else sc.seed, workers, plots, on_dask)
+
+
+def _output_dir(out: Path) -> None:
+    """Create OUT before any simulation runs, or stop with a one-line error."""
+    if out.exists() and not out.is_dir():
+        _fail(f"-o {out}: is a file; expected a directory for the outputs")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"-o {out}: cannot create the output directory ({exc.strerror or exc})")
 
 
 def _g(x: float | None) -> str:
@@ -211,7 +222,10 @@ def validate_model(
     if plot is not None:
         from igfcirrhosis.model.validation_plot import save_validation_figure, validation_figure
 
-        save_validation_figure(validation_figure(rows, extra or None), plot)
+        try:
+            save_validation_figure(validation_figure(rows, extra or None), plot)
+        except OSError as exc:
+            _fail(f"--plot {plot}: cannot write the figure ({exc.strerror or exc})")
         typer.echo(f"figure: {plot}", err=as_json)
     if not all(r["within"] for r in rows):
         raise typer.Exit(code=1)
@@ -249,7 +263,10 @@ def export_sbml(
     """
     from igfcirrhosis.model.sbml import export_sbml as _export
 
-    typer.echo(f"SBML Level 3 -> {_export(out)}")
+    try:
+        typer.echo(f"SBML Level 3 -> {_export(out)}")
+    except OSError as exc:
+        _fail(f"-o {out}: cannot write the SBML file ({exc.strerror or exc})")
 
 
 def fit(
