@@ -60,8 +60,28 @@ def test_any_treatment_gets_the_igfbp3_caveat() -> None:
     assert cv.IGFBP3_ON_TREATMENT not in cv.caveats(scenario({"state": "child_pugh_b"}))
 
 
+def test_repeated_mecasermin_where_gh_acts_gets_the_gh_suppression_caveat() -> None:
+    assert cv.REPEATED_GH_ACTIVE in cv.caveats(scenario({"state": "healthy"}, BID))
+    assert cv.REPEATED_GH_ACTIVE in cv.caveats(scenario({"state": "child_pugh_c"}, BID))
+    assert cv.REPEATED_GH_ACTIVE not in cv.caveats(scenario({"state": "healthy"}))
+    assert cv.REPEATED_GH_ACTIVE not in cv.caveats(
+        scenario({"state": "healthy", "ghr_density": 0.0}, BID))
+    once = [{"product": "mecasermin", "dose_ug_per_kg": 80, "interval_hours": 12,
+             "duration_days": 0.25}]
+    assert cv.REPEATED_GH_ACTIVE not in cv.caveats(scenario({"state": "healthy"}, once))
+
+
+def test_the_gh_suppression_caveat_quotes_the_checks_the_code_computes() -> None:
+    from igfcirrhosis.model.checks import checks_table
+
+    sim = {r["id"]: r["simulated"] for r in checks_table()}
+    assert f"trough rise {sim['healthy_qd_trough_rise']:.0f} vs 277" in cv.REPEATED_GH_ACTIVE
+    assert f"x{sim['guler_infusion_igf1_x']:.1f} vs x4.4" in cv.REPEATED_GH_ACTIVE
+
+
 @pytest.mark.parametrize("text", [cv.FIBROSIS, cv.REPEATED_LOW_IGFBP3, cv.RINFABATE,
-                                  cv.GH_DEFICIENT, cv.IGFBP3_ON_TREATMENT])
+                                  cv.GH_DEFICIENT, cv.IGFBP3_ON_TREATMENT,
+                                  cv.REPEATED_GH_ACTIVE])
 def test_every_caveat_names_a_model_md_section_that_exists(text: str) -> None:
     headings = {ln.lstrip("#").strip() for ln in
                 (data_dir() / "MODEL.md").read_text("utf-8").splitlines() if ln.startswith("#")}

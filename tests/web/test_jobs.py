@@ -91,10 +91,16 @@ def test_simulation_and_trial(client: httpx.Client) -> None:
     assert svg.headers["content-type"].startswith("image/svg")
     summary = client.get(f"/api/v1/simulations/{job['id']}/files/summary.json").json()
     assert summary["kind"] == "simulation"
-    from igfcirrhosis.model.caveats import FIBROSIS, IGFBP3_ON_TREATMENT, REPEATED_LOW_IGFBP3
+    from igfcirrhosis.model.caveats import (
+        FIBROSIS,
+        IGFBP3_ON_TREATMENT,
+        REPEATED_GH_ACTIVE,
+        REPEATED_LOW_IGFBP3,
+    )
 
-    assert summary["caveats"] == [FIBROSIS, REPEATED_LOW_IGFBP3, IGFBP3_ON_TREATMENT]
-    assert "3 caveats (summary.json" in job["message"]
+    assert summary["caveats"] == [FIBROSIS, REPEATED_LOW_IGFBP3, REPEATED_GH_ACTIVE,
+                                  IGFBP3_ON_TREATMENT]
+    assert "4 caveats (summary.json" in job["message"]
     r = client.post("/api/v1/simulations", json={"state": "child_pugh_b", "dose_ug_per_kg": 40,
                                                  "days": 2, "population": 6, "seed": 3})
     trial = wait(client, f"/api/v1/simulations/{r.json()['id']}")
