@@ -61,9 +61,8 @@ def _excess_half_life(t: np.ndarray, y: np.ndarray, base: float, a: float, b: fl
 
 
 def _guler_infusion(m: IgfModel) -> dict[str, float]:
-    m.equilibrate(_healthy())
+    m.equilibrate({**_healthy(), "ka": 60.0})  # ka does not change the steady state
     d_t, d_b = column_shares({s: float(m.rr[s]) for s in TRACER_SPECIES})
-    m.equilibrate({**_healthy(), "ka": 60.0})
     b1, b2 = float(m.rr["IGF1_total"]), float(m.rr["IGF2_total"])
     r = m.simulate([Dosing("mecasermin", 5.0, 0.25, 0.0, 144.0)], np.array([0.0, 144.0]),
                    ["IGF1_total", "IGF2_total"])
@@ -150,25 +149,27 @@ def _grahnen_iv(m: IgfModel) -> dict[str, float]:
 
 
 def _frystyk_free(m: IgfModel) -> dict[str, float]:
-    """Frystyk's infusion as in the validation row (9 ug/kg/h for 75 min as 5-min boluses,
-    ka 60/h); CL = dose / AUC of free IGF-I above baseline (to 12 h), V = CL / lambda_z with
-    lambda_z from the 5-45 min fit after the stop."""
-    m.equilibrate({**_healthy(), "ka": 60.0})
-    base = float(m.rr["I"])
+    """Frystyk's infusions (9 and 1.5 ug/kg/h for 75 min as 5-min boluses, ka 60/h, as in the
+    validation row): free and total IGF-I at the stop / before, and for the high dose
+    CL = dose / AUC of free IGF-I above baseline (to 12 h) and V = CL / lambda_z, lambda_z from
+    the 5-45 min fit after the stop."""
     stop = 75.0 / 60.0
-    t = np.concatenate([np.linspace(0.0, stop + 1.0, 2 * 60 * 4 + 1)[:-1],
-                        np.linspace(stop + 1.0, 12.0, 1291)])
-    y = m.simulate([Dosing("mecasermin", 0.75, 5.0 / 60.0, 0.0, stop - 1e-3)], t, ["I"])[:, 1]
-    cl = 9.0 * stop / (float(np.trapezoid(y - base, t)) * IGF1_KDA)
-    thalf = _excess_half_life(t, y, base, stop + 5 / 60, stop + 45 / 60)
-    out = {"frystyk_free_cl": cl, "frystyk_free_v": cl * thalf / np.log(2)}
+    t = np.union1d(np.concatenate([np.linspace(0.0, stop + 1.0, 2 * 60 * 4 + 1)[:-1],
+                                   np.linspace(stop + 1.0, 12.0, 1291)]), [stop])
+    at_stop = int(np.searchsorted(t, stop))
+    out: dict[str, float] = {}
     for label, rate in (("high", 9.0), ("low", 1.5)):
         m.equilibrate({**_healthy(), "ka": 60.0})
-        b = m.simulate([], np.array([0.0, 1e-6]), ["I", "IGF1_total"])[0, 1:]
-        end = m.simulate([Dosing("mecasermin", rate / 12.0, 5.0 / 60.0, 0.0, stop - 1e-3)],
-                         np.array([0.0, stop]), ["I", "IGF1_total"])[-1, 1:]
-        out[f"frystyk_{label}_free_x"] = float(end[0] / b[0])
-        out[f"frystyk_{label}_total_x"] = float(end[1] / b[1])
+        base_free, base_total = float(m.rr["I"]), float(m.rr["IGF1_total"])
+        r = m.simulate([Dosing("mecasermin", rate / 12.0, 5.0 / 60.0, 0.0, stop - 1e-3)], t,
+                       ["I", "IGF1_total"])
+        free, total = r[:, 1], r[:, 2]
+        out[f"frystyk_{label}_free_x"] = float(free[at_stop]) / base_free
+        out[f"frystyk_{label}_total_x"] = float(total[at_stop]) / base_total
+        if label == "high":
+            cl = rate * stop / (float(np.trapezoid(free - base_free, t)) * IGF1_KDA)
+            thalf = _excess_half_life(t, free, base_free, stop + 5 / 60, stop + 45 / 60)
+            out.update(frystyk_free_cl=cl, frystyk_free_v=cl * thalf / np.log(2))
     return out
 
 
