@@ -109,6 +109,15 @@ def _draw_checks(ax: Any, checks: Sequence[dict[str, Any]]) -> None:
     ax.tick_params(labelsize=7)
 
 
+def figure_svg(fig: Figure) -> bytes:
+    """``fig`` as SVG text (no timestamp), for serving without a file."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
 def save_validation_figure(fig: Figure, path: Path) -> Path:
     """Write ``fig`` as PNG (150 dpi) or SVG, chosen by the extension; no timestamps, so the
     same model gives the same file."""

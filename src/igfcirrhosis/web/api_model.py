@@ -1,7 +1,7 @@
 """``GET /api/v1/model/validation`` (the ``igfc validate-model --json`` document),
 ``/api/v1/model/checks`` (the checks outside the table), ``/api/v1/model/figure.svg`` (both
-drawn), ``/api/v1/model/parameters`` (the
-parameter table) and ``/api/v1/model/sbml`` (SBML Level 3).
+drawn), ``/api/v1/model/parameters`` (the parameter table) and ``/api/v1/model/sbml`` (SBML
+Level 3).
 
 The validation table and the checks are computed once per process (about a second of
 simulation each; the model and its parameters are packaged, so the answer cannot change while
@@ -55,14 +55,9 @@ def validation_svg() -> bytes:
     report, checks = validation_document(), checks_rows()
     with _LOCK:
         if not _FIGURE:
-            import io
+            from igfcirrhosis.model.validation_plot import figure_svg, validation_figure
 
-            from igfcirrhosis.model.validation_plot import validation_figure
-
-            buf = io.BytesIO()
-            validation_figure(report["observations"], checks).savefig(
-                buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-            _FIGURE.append(buf.getvalue())
+            _FIGURE.append(figure_svg(validation_figure(report["observations"], checks)))
         return _FIGURE[0]
 
 
